@@ -1,0 +1,11 @@
+// The subcommands, each registered on the CLI11 app by its own file.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace ovl::cli {
+
+// Registers `apply`; when it runs, it stores its exit status in `exit_status`.
+void add_apply_command(CLI::App& app, int& exit_status);
+
+}  // namespace ovl::cli

@@ -1,0 +1,50 @@
+#include "core/kernel_profile.h"
+
+namespace ovl {
+
+const std::vector<FeatureHistory>& feature_history() {
+  static const std::vector<FeatureHistory> table = {
+      {Feature::kFailedApplyKeepsId, "failed-apply-keeps-id", {5, 19, 0}, {},
+       "067c098766c6 of: overlay: rework overlay apply and remove kfree()s"},
+      {Feature::kChangesetFailureSaysApplyFailed, "changeset-apply-failed-text", {6, 5, 0}, {},
+       "of: dynamic: print changeset actions with the action name (v6.5)"},
+      {Feature::kChangesetNodeFailureWithoutProperty, "changeset-node-action-no-prop", {6, 6, 0}, {},
+       "of: dynamic: do not print a property for node actions (v6.6)"},
+  };
+  return table;
+}
+
+KernelProfile KernelProfile::for_version(const KernelVersion& version) {
+  KernelProfile profile;
+  profile.version_ = version;
+  for (const FeatureHistory& entry : feature_history()) {
+    bool present = version >= entry.mainline;
+    for (const KernelVersion& backport : entry.backports) {
+      if (version.same_branch(backport) && version >= backport) present = true;
+    }
+    profile.features_.set(static_cast<std::size_t>(entry.feature), present);
+  }
+  return profile;
+}
+
+Expected<KernelProfile> KernelProfile::for_version(std::string_view text) {
+  auto version = KernelVersion::parse(text);
+  if (!version) {
+    return Error{"'" + std::string(text) + "' is not a kernel version (expected e.g. 6.1 or 6.1.85)"};
+  }
+  if (*version < kOldestModelled) {
+    return Error{"kernel " + version->to_string() + " is older than " +
+                 kOldestModelled.to_string() + ", the oldest release ovlcheck models"};
+  }
+  return for_version(*version);
+}
+
+std::vector<std::string> KernelProfile::feature_names() const {
+  std::vector<std::string> names;
+  for (const FeatureHistory& entry : feature_history()) {
+    if (has(entry.feature)) names.emplace_back(entry.name);
+  }
+  return names;
+}
+
+}  // namespace ovl
