@@ -4,11 +4,11 @@ namespace ovl {
 
 const std::vector<FeatureHistory>& feature_history() {
   static const std::vector<FeatureHistory> table = {
-      {Feature::kFailedApplyKeepsId, "failed-apply-keeps-id", {5, 19, 0}, {},
+      {Feature::kFailedApplyKeepsId, "failed-apply-keeps-id", {{5, 19, 0}, {}},
        "067c098766c6 of: overlay: rework overlay apply and remove kfree()s"},
-      {Feature::kChangesetFailureSaysApplyFailed, "changeset-apply-failed-text", {6, 5, 0}, {},
+      {Feature::kChangesetFailureSaysApplyFailed, "changeset-apply-failed-text", {{6, 5, 0}, {}},
        "of: dynamic: print changeset actions with the action name (v6.5)"},
-      {Feature::kChangesetNodeFailureWithoutProperty, "changeset-node-action-no-prop", {6, 6, 0}, {},
+      {Feature::kChangesetNodeFailureWithoutProperty, "changeset-node-action-no-prop", {{6, 6, 0}, {}},
        "of: dynamic: do not print a property for node actions (v6.6)"},
   };
   return table;
@@ -18,11 +18,7 @@ KernelProfile KernelProfile::for_version(const KernelVersion& version) {
   KernelProfile profile;
   profile.version_ = version;
   for (const FeatureHistory& entry : feature_history()) {
-    bool present = version >= entry.mainline;
-    for (const KernelVersion& backport : entry.backports) {
-      if (version.same_branch(backport) && version >= backport) present = true;
-    }
-    profile.features_.set(static_cast<std::size_t>(entry.feature), present);
+    profile.features_.set(static_cast<std::size_t>(entry.feature), entry.introduced.present_in(version));
   }
   return profile;
 }

@@ -6,6 +6,7 @@
 
 #include "core/expected.h"
 #include "core/kernel_version.h"
+#include "core/version_history.h"
 
 #include <bitset>
 #include <string>
@@ -29,8 +30,7 @@ enum class Feature {
 struct FeatureHistory {
   Feature feature;
   const char* name;          // stable identifier for reports
-  KernelVersion mainline;    // first mainline release with the change
-  std::vector<KernelVersion> backports;  // stable releases that took it, one per branch
+  Introduced introduced;     // mainline release and stable backports
   const char* source;        // commit or thread, for the reader
 };
 
