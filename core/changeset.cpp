@@ -78,16 +78,20 @@ void Changeset::update_property(NodeId node, Property property, const Property* 
   entries_.push_back(std::move(entry));
 }
 
+ChangesetAction effective_action(const ChangesetEntry& entry, bool revert) {
+  if (!revert) return entry.action;
+  if (entry.action == ChangesetAction::kUpdateProperty && !entry.had_old_property) {
+    return ChangesetAction::kRemoveProperty;  // the update created it: undo by removing it
+  }
+  return inverse(entry.action);
+}
+
 int apply_entry(DeviceTree& tree, const ChangesetEntry& entry, bool revert,
-                const KernelProfile& profile, KernelLog& log) {
-  ChangesetAction action = revert ? inverse(entry.action) : entry.action;
+                const KernelProfile& profile, KernelLog& log, const EntryHook& hook) {
+  ChangesetAction action = effective_action(entry, revert);
   const Property* property = &entry.property;
-  if (revert && entry.action == ChangesetAction::kUpdateProperty) {
-    if (entry.had_old_property) {
-      property = &entry.old_property;
-    } else {
-      action = ChangesetAction::kRemoveProperty;  // the update created it: undo by removing it
-    }
+  if (revert && entry.action == ChangesetAction::kUpdateProperty && entry.had_old_property) {
+    property = &entry.old_property;
   }
   Node& node = tree.node(entry.node);
   int err = 0;
@@ -104,18 +108,20 @@ int apply_entry(DeviceTree& tree, const ChangesetEntry& entry, bool revert,
                 kmsg::changeset_entry_failed(profile, action, tree.path(entry.node), property->name),
                 "the kernel could not carry out this changeset entry (" + errno_name(err) + ")",
                 {}});
+  } else if (hook) {
+    hook(entry, action);
   }
   return err;
 }
 
 int Changeset::apply_entries(DeviceTree& tree, const KernelProfile& profile, KernelLog& log,
-                             int& revert_error) {
+                             int& revert_error, const EntryHook& hook) {
   for (std::size_t i = 0; i < entries_.size(); ++i) {
-    int err = apply_entry(tree, entries_[i], false, profile, log);
+    int err = apply_entry(tree, entries_[i], false, profile, log, hook);
     if (err == 0) continue;
     log.print(Severity::kError, kmsg::error_applying_changeset(err));
     for (std::size_t j = i; j-- > 0;) {
-      if (int undo = apply_entry(tree, entries_[j], true, profile, log)) {
+      if (int undo = apply_entry(tree, entries_[j], true, profile, log, hook)) {
         revert_error = undo;
         return err;
       }
@@ -126,13 +132,13 @@ int Changeset::apply_entries(DeviceTree& tree, const KernelProfile& profile, Ker
 }
 
 int Changeset::revert_entries(DeviceTree& tree, const KernelProfile& profile, KernelLog& log,
-                              int& apply_error) {
+                              int& apply_error, const EntryHook& hook) {
   for (std::size_t i = entries_.size(); i-- > 0;) {
-    int err = apply_entry(tree, entries_[i], true, profile, log);
+    int err = apply_entry(tree, entries_[i], true, profile, log, hook);
     if (err == 0) continue;
     log.print(Severity::kError, kmsg::error_reverting_changeset(err));
     for (std::size_t j = i + 1; j < entries_.size(); ++j) {
-      if (int redo = apply_entry(tree, entries_[j], false, profile, log)) {
+      if (int redo = apply_entry(tree, entries_[j], false, profile, log, hook)) {
         apply_error = redo;
         return err;
       }

@@ -7,6 +7,7 @@
 #include "core/kernel_log.h"
 #include "core/kernel_profile.h"
 
+#include <functional>
 #include <vector>
 
 namespace ovl {
@@ -18,6 +19,10 @@ struct ChangesetEntry {
   Property old_property;  // UPDATE: the value it replaced, captured when the entry was made
   bool had_old_property = false;
 };
+
+// Called after each entry took effect, with the action actually carried out (inverted when
+// reverting): how sysfs references and notifications follow the entries.
+using EntryHook = std::function<void(const ChangesetEntry&, ChangesetAction)>;
 
 class Changeset {
  public:
@@ -31,9 +36,11 @@ class Changeset {
   // __of_changeset_apply_entries: apply in order; on the first failure, print it and revert what
   // was applied. Returns 0 or the failing entry's errno; `revert_error` is set when that revert
   // fails too (the kernel then marks the devicetree state suspect).
-  int apply_entries(DeviceTree& tree, const KernelProfile& profile, KernelLog& log, int& revert_error);
+  int apply_entries(DeviceTree& tree, const KernelProfile& profile, KernelLog& log, int& revert_error,
+                    const EntryHook& hook = {});
   // __of_changeset_revert_entries: the mirror image, newest entry first.
-  int revert_entries(DeviceTree& tree, const KernelProfile& profile, KernelLog& log, int& apply_error);
+  int revert_entries(DeviceTree& tree, const KernelProfile& profile, KernelLog& log, int& apply_error,
+                     const EntryHook& hook = {});
 
  private:
   std::vector<ChangesetEntry> entries_;
@@ -42,6 +49,10 @@ class Changeset {
 // One entry, forwards (`revert` false) or inverted; 0 or the kernel's negative errno, with the
 // kernel's failure line printed.
 int apply_entry(DeviceTree& tree, const ChangesetEntry& entry, bool revert,
-                const KernelProfile& profile, KernelLog& log);
+                const KernelProfile& profile, KernelLog& log, const EntryHook& hook = {});
+
+// The action an entry carries out forwards or reverted (an UPDATE that created its property is
+// undone by a REMOVE).
+ChangesetAction effective_action(const ChangesetEntry& entry, bool revert);
 
 }  // namespace ovl

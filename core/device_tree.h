@@ -36,6 +36,13 @@ enum NodeFlag : std::uint32_t {
   kFlagOverlayFreeCset = 1u << 5,  // OF_OVERLAY_FREE_CSET: its changeset let go of it cleanly
 };
 
+// fwnode flags (include/linux/fwnode.h) that fw_devlink reads; kept on the node as the kernel does.
+enum FwnodeFlag : std::uint32_t {
+  kFwnodeLinksAdded = 1u << 0,  // FWNODE_FLAG_LINKS_ADDED: its supplier properties were parsed
+  kFwnodeNotDevice = 1u << 1,   // FWNODE_FLAG_NOT_DEVICE: will not become a device of its own
+  kFwnodeInitialized = 1u << 2, // FWNODE_FLAG_INITIALIZED: set up at boot without a device
+};
+
 struct Node {
   std::string full_name;  // the node's own name with unit address; "" for the root
   NodeId parent = kNoNode;
@@ -47,6 +54,7 @@ struct Node {
   std::vector<Property> deadprops;  // removed or replaced properties, kept as the kernel does
   std::uint32_t phandle = 0;
   std::uint32_t flags = 0;
+  std::uint32_t fwnode_flags = 0;
   bool linked = false;  // reachable from its parent's child list
 
   bool has(NodeFlag flag) const { return (flags & flag) != 0; }

@@ -95,3 +95,11 @@ std::string error_reverting_changeset(int err) {
 }
 
 }  // namespace ovl::kmsg
+
+namespace ovl::kmsg {
+
+std::string platform_notify_failed(const std::string& node) {
+  return "OF: of_platform_notify: failed to create for '" + node + "'";
+}
+
+}  // namespace ovl::kmsg

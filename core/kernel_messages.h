@@ -37,4 +37,7 @@ std::string changeset_entry_failed(const KernelProfile& profile, ChangesetAction
 std::string error_applying_changeset(int err);
 std::string error_reverting_changeset(int err);
 
+// drivers/of/platform.c
+std::string platform_notify_failed(const std::string& node);
+
 }  // namespace ovl::kmsg

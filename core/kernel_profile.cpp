@@ -10,6 +10,21 @@ const std::vector<FeatureHistory>& feature_history() {
        "of: dynamic: print changeset actions with the action name (v6.5)"},
       {Feature::kChangesetNodeFailureWithoutProperty, "changeset-node-action-no-prop", {{6, 6, 0}, {}},
        "of: dynamic: do not print a property for node actions (v6.6)"},
+      {Feature::kFwDevlinkOn, "fw-devlink-on", {{5, 13, 0}, {}},
+       "driver core: Set fw_devlink=on by default (v5.13)"},
+      {Feature::kLinkReleaseOnWorkqueue, "devlink-release-workqueue", {{5, 13, 0}, {{5, 10, 42}}},
+       "80dd33cf72d1 drivers: base: Fix device link removal"},
+      {Feature::kDeviceLinkWaitRemoval, "device-link-wait-removal",
+       {{6, 9, 0}, {{6, 8, 5}, {6, 6, 26}, {6, 1, 85}, {5, 15, 154}, {5, 10, 215}}},
+       "8917e7385346 of: dynamic: Synchronize of_changeset_destroy() with the devlink removals"},
+      {Feature::kLinkToExactSupplierNode, "fwnode-link-exact-supplier", {{6, 3, 0}, {}},
+       "of: property: Simplify of_link_to_phandle() (v6.3)"},
+      {Feature::kOverlayNodesNotDevice, "overlay-nodes-not-device", {{6, 3, 0}, {{6, 1, 53}}},
+       "1a50d9403fb9 treewide: Fix probing of devices in DT overlays"},
+      {Feature::kSpiDevicesLinked, "spi-fwnode", {{5, 11, 0}, {}},
+       "spi: Populate fwnode in of_register_spi_device() (v5.11)"},
+      {Feature::kNodeReleaseReworkedChecks, "of-node-release-v6.4", {{6, 4, 0}, {}},
+       "of: do not use \"%pOF\" printk format on node with refcount of zero (v6.4)"},
   };
   return table;
 }

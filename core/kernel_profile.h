@@ -24,6 +24,26 @@ enum class Feature {
   kChangesetFailureSaysApplyFailed,
   // ... and node actions print no ":prop" part (v6.6).
   kChangesetNodeFailureWithoutProperty,
+  // fw_devlink=on is the default: inferred links are managed and gate the consumer's probe
+  // (v5.13). Before, fw_devlink=permissive: every inferred link is SYNC_STATE_ONLY.
+  kFwDevlinkOn,
+  // A link's device references are dropped from a workqueue item (device_link_release_fn,
+  // 80dd33cf72d1, v5.13; stable 5.10.42); before, from an SRCU callback (call_srcu).
+  kLinkReleaseOnWorkqueue,
+  // of_changeset_destroy() first waits for pending link releases: device_link_wait_removal()
+  // (8917e7385346 + 0462c56c290a, v6.9; stable 6.8.5, 6.6.26, 6.1.85, 5.15.154, 5.10.215).
+  kDeviceLinkWaitRemoval,
+  // fwnode links target the exact supplier node, resolved to the nearest ancestor device when
+  // the node is FWNODE_FLAG_NOT_DEVICE (v6.3). Before, of_link_to_phandle() moved up to the
+  // nearest node with `compatible` and refused links to a consumer's own descendants.
+  kLinkToExactSupplierNode,
+  // Nodes attached by an overlay are FWNODE_FLAG_NOT_DEVICE until a bus notifier makes a device
+  // of them (1a50d9403fb9, v6.3; stable 6.1.53).
+  kOverlayNodesNotDevice,
+  // spi devices carry their fwnode, so fw_devlink links them (v5.11).
+  kSpiDevicesLinked,
+  // of_node_release() prints "detected bad of_node_put() on %pOF/%s" and checks children (v6.4).
+  kNodeReleaseReworkedChecks,
   kCount,
 };
 

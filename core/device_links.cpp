@@ -1,0 +1,109 @@
+// Device links (drivers/base/core.c): each link holds a reference on both of its devices; when a
+// link is deleted those references are dropped only later, from deferred work (an SRCU callback
+// in v5.9-v5.12, a workqueue item from v5.13). That delay is what leaves overlay nodes one
+// reference too many when the changeset is destroyed (kernel-model-devlink.md §3).
+#include "core/device_model.h"
+
+#include <algorithm>
+#include <unordered_set>
+
+namespace ovl {
+
+std::string DeviceModel::link_label(LinkId id) const {
+  const DeviceLink& link = links_[id];
+  return "device link " + tree_.path(devices_[link.consumer].node) + " -> " +
+         tree_.path(devices_[link.supplier].node) + " (" + link.property + ")";
+}
+
+// device_is_dependent(): whether `supplier` already depends on `consumer`, through child devices
+// or managed consumer links. Such a link would close a cycle.
+bool DeviceModel::device_is_dependent(DeviceId consumer, DeviceId supplier) const {
+  std::vector<DeviceId> stack = {consumer};
+  std::unordered_set<DeviceId> seen;
+  while (!stack.empty()) {
+    DeviceId at = stack.back();
+    stack.pop_back();
+    if (at == supplier) return true;
+    if (!seen.insert(at).second) continue;
+    for (DeviceId child : devices_[at].children) {
+      if (devices_[child].registered) stack.push_back(child);
+    }
+    for (LinkId l : devices_[at].links) {
+      const DeviceLink& link = links_[l];
+      if (link.state == LinkState::kActive && link.supplier == at && !link.sync_state_only) {
+        stack.push_back(link.consumer);
+      }
+    }
+  }
+  return false;
+}
+
+bool DeviceModel::device_link_add(DeviceId consumer, DeviceId supplier, const PendingSupplier& why,
+                                  std::vector<std::string> flags) {
+  bool sso = std::find(flags.begin(), flags.end(), "SYNC_STATE_ONLY") != flags.end();
+  // A SYNC_STATE_ONLY link is useless once the consumer has a driver.
+  if (sso && devices_[consumer].bound) return false;
+  if (!sso && device_is_dependent(consumer, supplier)) {
+    // fw_devlink relaxes a cycle rather than refusing it: the link no longer gates probe.
+    flags = {"MANAGED", "INFERRED", "SYNC_STATE_ONLY"};
+    if (profile_.has(Feature::kLinkToExactSupplierNode)) flags.push_back("CYCLE");
+    sso = true;
+  }
+  // One link object per (consumer, supplier) pair: a second request only merges flags.
+  for (LinkId l : devices_[consumer].links) {
+    DeviceLink& link = links_[l];
+    if (link.state != LinkState::kActive || link.consumer != consumer || link.supplier != supplier) continue;
+    if (link.sync_state_only && !sso) {
+      link.sync_state_only = false;
+      link.flags = flags;
+    }
+    return true;
+  }
+  LinkId id = static_cast<LinkId>(links_.size());
+  DeviceLink link;
+  link.consumer = consumer;
+  link.supplier = supplier;
+  link.consumer_node = why.consumer;
+  link.supplier_node = why.supplier;
+  link.property = why.property;
+  link.flags = std::move(flags);
+  link.sync_state_only = sso;
+  link.overlay_id = std::max(devices_[consumer].overlay_id, devices_[supplier].overlay_id);
+  links_.push_back(std::move(link));
+  devices_[consumer].links.push_back(id);
+  devices_[supplier].links.push_back(id);
+  ++devices_[consumer].refs;  // get_device(consumer)
+  ++devices_[supplier].refs;  // get_device(supplier)
+  new_links_.push_back(id);
+  return true;
+}
+
+// __device_link_del(): the link leaves both devices now; its device references go when the
+// deferred release runs.
+void DeviceModel::device_link_del(LinkId id, KernelLog& log) {
+  (void)log;
+  DeviceLink& link = links_[id];
+  if (link.state != LinkState::kActive) return;
+  link.state = LinkState::kDeleted;
+  pending_.push_back(id);
+}
+
+// device_link_free() / device_link_release_fn(): put the consumer, then the supplier.
+void DeviceModel::free_link(LinkId id, KernelLog& log) {
+  DeviceLink& link = links_[id];
+  link.state = LinkState::kFreed;
+  device_put(link.consumer, log);
+  device_put(link.supplier, log);
+}
+
+void DeviceModel::run_release(std::size_t index, KernelLog& log) {
+  LinkId id = pending_[index];
+  pending_.erase(pending_.begin() + static_cast<std::ptrdiff_t>(index));
+  free_link(id, log);
+}
+
+void DeviceModel::run_all_releases(KernelLog& log) {
+  while (!pending_.empty()) run_release(0, log);
+}
+
+}  // namespace ovl

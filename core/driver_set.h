@@ -1,0 +1,42 @@
+// Which nodes get a driver. ovlcheck cannot know a kernel's configuration, so the user says it:
+// by default every enabled node with a `compatible` binds; a list of compatibles (one per line,
+// `--drivers FILE`) binds only those; `--drivers none` binds nothing. The same set decides which
+// boot-time OF_DECLARE providers (fixed clocks, interrupt controllers, timers) the kernel has.
+#pragma once
+
+#include "core/device_tree.h"
+
+#include <set>
+#include <string>
+#include <vector>
+
+namespace ovl {
+
+class DriverSet {
+ public:
+  static DriverSet all() { return DriverSet(Mode::kAll, {}); }
+  static DriverSet none() { return DriverSet(Mode::kNone, {}); }
+  static DriverSet only(std::set<std::string> compatibles) {
+    return DriverSet(Mode::kList, std::move(compatibles));
+  }
+
+  // Whether some driver (or OF_DECLARE hook) matches one of the node's compatible strings.
+  bool matches(const DeviceTree& tree, NodeId node) const;
+  bool matches(const std::string& compatible) const;
+  // Words for reports: which assumption was used.
+  std::string describe() const;
+
+ private:
+  enum class Mode { kAll, kList, kNone };
+  DriverSet(Mode mode, std::set<std::string> compatibles) : mode_(mode), compatibles_(std::move(compatibles)) {}
+
+  Mode mode_;
+  std::set<std::string> compatibles_;
+};
+
+// The node's compatible strings, in order.
+std::vector<std::string> compatibles_of(const DeviceTree& tree, NodeId node);
+// of_device_is_available: no status, or "okay"/"ok".
+bool is_available(const DeviceTree& tree, NodeId node);
+
+}  // namespace ovl
