@@ -4,6 +4,7 @@
 #include "cli/commands.h"
 #include "cli/exit_status.h"
 #include "cli/input_files.h"
+#include "cli/session_setup.h"
 
 #include "core/overlay_session.h"
 #include "fdt/blob_io.h"
@@ -11,7 +12,6 @@
 #include <unistd.h>
 
 #include <cstdlib>
-
 #include <iostream>
 #include <memory>
 
@@ -19,29 +19,31 @@ namespace ovl::cli {
 namespace {
 
 struct ApplyOptions {
-  std::string base;
+  CommonOptions common;
   std::string output;
-  std::string kernel{KernelProfile::kDefaultVersion};
-  bool json = false;
-  std::vector<std::string> overlays;
 };
 
 int run_apply(const ApplyOptions& options) {
-  auto profile = KernelProfile::for_version(options.kernel);
+  const CommonOptions& common = options.common;
+  auto profile = KernelProfile::for_version(common.kernel);
   if (!profile) return report_cannot_run("--kernel: " + profile.error().message);
-  auto inputs = load_inputs(options.base, options.overlays);
+  auto drivers = load_driver_set(common.drivers);
+  if (!drivers) return report_cannot_run(drivers.error().message);
+  auto inputs = load_inputs(common.base, common.overlays);
   if (!inputs) return report_cannot_run(inputs.error().message);
 
   ApplyReport report;
   report.kernel = profile->name();
-  report.base = options.base;
-  OverlaySession session(std::move(inputs->base.tree), *profile);
+  report.base = common.base;
+  report.drivers = drivers->describe();
+  OverlaySession session(std::move(inputs->base.tree), *profile, *drivers);
+  session.boot(report.boot);
   bool all_applied = true;
-  for (std::size_t i = 0; i < options.overlays.size(); ++i) {
-    ApplyOutcome outcome = session.apply(options.overlays[i], std::move(inputs->overlays[i].tree));
+  for (std::size_t i = 0; i < common.overlays.size(); ++i) {
+    ApplyOutcome outcome = session.apply(common.overlays[i], std::move(inputs->overlays[i].tree));
     all_applied = all_applied && outcome.applied;
     if (outcome.log.has_error()) report.exit_status = kExitFindings;
-    report.overlays.push_back({options.overlays[i], std::move(outcome)});
+    report.overlays.push_back({common.overlays[i], std::move(outcome)});
   }
 
   if (!options.output.empty()) {
@@ -54,8 +56,8 @@ int run_apply(const ApplyOptions& options) {
       report.not_written = "not all overlays applied";
     }
   }
-  bool colour = !options.json && isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
-  std::cout << (options.json ? render_apply_json(report) : render_apply_text(report, colour));
+  bool colour = !common.json && isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
+  std::cout << (common.json ? render_apply_json(report) : render_apply_text(report, colour));
   return report.exit_status;
 }
 
@@ -65,14 +67,9 @@ void add_apply_command(CLI::App& app, int& exit_status) {
   auto options = std::make_shared<ApplyOptions>();
   CLI::App* cmd = app.add_subcommand(
       "apply", "Apply overlays to a base as the kernel's of_overlay_fdt_apply() would");
-  cmd->add_option("-i,--base", options->base, "Base device tree blob (.dtb)")->required();
+  add_common_options(*cmd, options->common, true);
   cmd->add_option("-o,--output", options->output,
                   "Write the resulting tree here (only if every overlay applies)");
-  cmd->add_option("--kernel", options->kernel, "Kernel version to model, e.g. 6.1 or 6.1.85")
-      ->capture_default_str();
-  cmd->add_flag("--json", options->json, "Print one JSON object instead of text");
-  cmd->add_option("overlays", options->overlays, "Overlay blobs (.dtbo), applied in order")
-      ->required();
   cmd->callback([options, &exit_status] { exit_status = run_apply(*options); });
 }
 

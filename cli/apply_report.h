@@ -17,6 +17,8 @@ struct OverlayApplyReport {
 struct ApplyReport {
   std::string kernel;  // profile name
   std::string base;
+  std::string drivers;  // the driver assumption, in words
+  KernelLog boot;       // findings while populating the base at boot
   std::vector<OverlayApplyReport> overlays;
   std::optional<std::string> output;      // the file written, if any
   std::optional<std::string> not_written; // why -o was not written

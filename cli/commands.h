@@ -7,5 +7,9 @@ namespace ovl::cli {
 
 // Registers `apply`; when it runs, it stores its exit status in `exit_status`.
 void add_apply_command(CLI::App& app, int& exit_status);
+// Registers `remove`.
+void add_remove_command(CLI::App& app, int& exit_status);
+// Registers `links`.
+void add_links_command(CLI::App& app, int& exit_status);
 
 }  // namespace ovl::cli

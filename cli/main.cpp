@@ -11,6 +11,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("ovlcheck ") + OVLCHECK_VERSION);
   int exit_status = ovl::cli::kExitClean;
   ovl::cli::add_apply_command(app, exit_status);
+  ovl::cli::add_remove_command(app, exit_status);
+  ovl::cli::add_links_command(app, exit_status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

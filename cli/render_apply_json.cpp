@@ -1,5 +1,6 @@
 // The JSON contract of `ovlcheck apply --json` (docs/json-schema.md). Keys keep this order.
 #include "cli/apply_report.h"
+#include "cli/devices_json.h"
 #include "cli/findings_json.h"
 
 #include "core/errno_names.h"
@@ -22,6 +23,8 @@ std::string render_apply_json(const ApplyReport& report) {
          {{"nodes_added", out.changeset.nodes_added},
           {"properties_added", out.changeset.properties_added},
           {"properties_updated", out.changeset.properties_updated}}},
+        {"devices", device_changes_json(out.devices)},
+        {"links", link_summaries_json(out.links)},
         {"messages", kernel_lines_json(out.log.lines())},
         {"findings", findings_json(out.log.findings())},
     });
@@ -30,6 +33,8 @@ std::string render_apply_json(const ApplyReport& report) {
       {"ovlcheck", OVLCHECK_VERSION},
       {"kernel", report.kernel},
       {"base", report.base},
+      {"drivers", report.drivers},
+      {"boot_findings", findings_json(report.boot.findings())},
       {"overlays", overlays},
       {"output", report.output ? Json(*report.output) : Json(nullptr)},
       {"output_not_written", report.not_written ? Json(*report.not_written) : Json(nullptr)},

@@ -45,6 +45,7 @@ std::string render_apply_text(const ApplyReport& report, bool colour) {
   Palette p{colour};
   std::ostringstream out;
   out << "kernel " << report.kernel << ", base " << report.base << "\n";
+  out << "drivers: " << report.drivers << "\n";
   for (const OverlayApplyReport& o : report.overlays) {
     const ApplyOutcome& r = o.outcome;
     out << "\n" << p.bold() << o.file << p.reset() << ": ";
@@ -57,6 +58,13 @@ std::string render_apply_text(const ApplyReport& report, bool colour) {
       out << "\n";
     }
     if (r.applied) render_changeset(out, r.changeset);
+    for (const DeviceChange& d : r.devices) {
+      out << "  " << (d.created ? "device created: " : "device destroyed: ") << bus_name(d.bus) << " "
+          << d.node << "\n";
+    }
+    for (const LinkSummary& l : r.links) {
+      out << "  device link: " << l.consumer << " -> " << l.supplier << " (" << l.property << ")\n";
+    }
     if (!r.log.lines().empty()) out << "  kernel log:\n";
     for (const KernelLine& line : r.log.lines()) {
       std::string colour_on = line.level == Severity::kError ? p.red()

@@ -75,6 +75,7 @@ bool DeviceModel::device_link_add(DeviceId consumer, DeviceId supplier, const Pe
   ++devices_[consumer].refs;  // get_device(consumer)
   ++devices_[supplier].refs;  // get_device(supplier)
   new_links_.push_back(id);
+  if (trace_) trace_->record("link", link_label(id) + " added");
   return true;
 }
 
@@ -86,14 +87,51 @@ void DeviceModel::device_link_del(LinkId id, KernelLog& log) {
   if (link.state != LinkState::kActive) return;
   link.state = LinkState::kDeleted;
   pending_.push_back(id);
+  if (trace_) {
+    trace_->record("link", link_label(id) + " deleted");
+    trace_->record("release", "deferred release of " + link_label(id) + " queued (" +
+                                  (profile_.has(Feature::kLinkReleaseOnWorkqueue) ? "workqueue" : "call_srcu") + ")");
+  }
 }
 
 // device_link_free() / device_link_release_fn(): put the consumer, then the supplier.
 void DeviceModel::free_link(LinkId id, KernelLog& log) {
   DeviceLink& link = links_[id];
   link.state = LinkState::kFreed;
+  if (trace_) trace_->record("release", "deferred release of " + link_label(id) + " runs: put consumer, put supplier");
   device_put(link.consumer, log);
   device_put(link.supplier, log);
+}
+
+std::string DeviceModel::explain_holder(const std::string& holder) const {
+  for (DeviceId id = 0; id < devices_.size(); ++id) {
+    if (devices_[id].released || device_label(id) != holder) continue;
+    std::string out = holder;
+    std::string sep = ", kept alive by ";
+    for (LinkId l : devices_[id].links) {
+      if (links_[l].state != LinkState::kDeleted) continue;
+      out += sep + link_label(l);
+      sep = " and ";
+    }
+    if (sep != ", kept alive by ") out += " until its deferred release runs";
+    return out;
+  }
+  return holder;
+}
+
+bool DeviceModel::held_only_by_pending_links(const std::string& holder, std::vector<std::string>& links) const {
+  for (DeviceId id = 0; id < devices_.size(); ++id) {
+    const Device& d = devices_[id];
+    if (d.released || d.registered || device_label(id) != holder) continue;
+    int pending = 0;
+    for (LinkId l : d.links) {
+      if (links_[l].state != LinkState::kDeleted) continue;
+      links.push_back(link_label(l));
+      ++pending;
+    }
+    return pending == d.refs;
+  }
+  return false;
 }
 
 void DeviceModel::run_release(std::size_t index, KernelLog& log) {

@@ -105,6 +105,7 @@ DeviceId DeviceModel::create_device(NodeId node, Bus bus, DeviceId parent, int o
   // of_device_alloc / i2c_new_client_device / of_register_spi_device: of_node_get(node).
   refs_.get(node, device_label(id));
   device_events_.push_back({node, bus, true});
+  if (trace_) trace_->record("device", device_label(id) + " created", tree_.path(node));
   device_add(id, log);
   return id;
 }
@@ -143,6 +144,7 @@ void DeviceModel::try_probe(DeviceId id, KernelLog& log) {
     return;
   }
   device.bound = true;
+  if (trace_) trace_->record("device", device_label(id) + " bound to its driver", tree_.path(device.node));
   on_bound(id, log);
   retry_deferred_probes(log);
 }
@@ -276,6 +278,7 @@ void DeviceModel::device_unregister(DeviceId id, KernelLog& log) {
   devices_[id].registered = false;
   if (device_of(devices_[id].node) == id) device_by_node_.erase(devices_[id].node);
   device_events_.push_back({devices_[id].node, devices_[id].bus, false});
+  if (trace_) trace_->record("device", device_label(id) + " unregistered", tree_.path(devices_[id].node));
   device_put(id, log);
 }
 
@@ -283,6 +286,7 @@ void DeviceModel::device_put(DeviceId id, KernelLog& log) {
   Device& device = devices_[id];
   if (--device.refs > 0) return;
   device.released = true;
+  if (trace_) trace_->record("device", device_label(id) + " released", tree_.path(device.node));
   // platform_device_release(): the device's hold on its node ends only now.
   if (device.bus == Bus::kPlatform) put_node_(device.node, device_label(id), log);
 }

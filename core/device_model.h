@@ -12,6 +12,7 @@
 #include "core/kernel_log.h"
 #include "core/kernel_profile.h"
 #include "core/node_refs.h"
+#include "core/trace.h"
 
 #include <cstdint>
 #include <functional>
@@ -101,7 +102,14 @@ class DeviceModel {
   const DriverSet& drivers() const { return drivers_; }
   std::string device_label(DeviceId id) const;  // "platform device /soc/clk"
   std::string link_label(LinkId id) const;      // "device link /a -> /b (clocks)"
+  // A node-reference holder in words, with the device links that keep a device holder alive
+  // while their deferred release is pending.
+  std::string explain_holder(const std::string& holder) const;
+  // Whether `holder` is an unregistered device whose only remaining references are device links
+  // waiting for their deferred release; `links` gets those links' labels.
+  bool held_only_by_pending_links(const std::string& holder, std::vector<std::string>& links) const;
 
+  void set_trace(Trace* trace) { trace_ = trace; }
   std::vector<DeviceEvent> take_device_events();
   std::vector<LinkId> take_new_links();
 
@@ -146,7 +154,7 @@ class DeviceModel {
   const KernelProfile& profile_;
   DriverSet drivers_;
   NodePut put_node_;
-  int current_overlay_ = 0;
+  Trace* trace_ = nullptr;
 
   std::vector<Device> devices_;
   std::vector<DeviceLink> links_;

@@ -7,6 +7,7 @@ std::string errno_name(int negative_errno) {
     case 0: return "0";
     case kENOENT: return "-ENOENT";
     case kENOMEM: return "-ENOMEM";
+    case kEFAULT: return "-EFAULT";
     case kEBUSY: return "-EBUSY";
     case kEEXIST: return "-EEXIST";
     case kENODEV: return "-ENODEV";

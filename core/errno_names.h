@@ -8,6 +8,7 @@ namespace ovl {
 enum Errno : int {
   kENOENT = 2,
   kENOMEM = 12,
+  kEFAULT = 14,
   kEBUSY = 16,
   kEEXIST = 17,
   kENODEV = 19,

@@ -69,15 +69,13 @@ std::string duplicate_property(const std::string& node, const std::string& prope
 
 std::string changeset_entry_failed(const KernelProfile& profile, ChangesetAction action,
                                    const std::string& node, const std::string& property) {
-  static const char* const kNames[] = {"ATTACH_NODE", "DETACH_NODE", "ADD_PROPERTY",
-                                       "REMOVE_PROPERTY", "UPDATE_PROPERTY"};
   static const char* const kOldVerbs[] = {"attach_node", "detach_node", "add_property",
                                           "remove_property", "update_property"};
   const auto index = static_cast<std::size_t>(action);
   bool node_action = is_node_action(action);
   if (profile.has(Feature::kChangesetFailureSaysApplyFailed)) {
     char padded[32];
-    std::snprintf(padded, sizeof padded, "%-15s", kNames[index]);  // the kernel's "%-15s"
+    std::snprintf(padded, sizeof padded, "%-15s", action_name(action));  // the kernel's "%-15s"
     std::string line = std::string(kOf) + "changeset: apply failed: " + padded + " " + node;
     if (!(node_action && profile.has(Feature::kChangesetNodeFailureWithoutProperty))) {
       line += ":" + property;
@@ -100,6 +98,41 @@ namespace ovl::kmsg {
 
 std::string platform_notify_failed(const std::string& node) {
   return "OF: of_platform_notify: failed to create for '" + node + "'";
+}
+
+}  // namespace ovl::kmsg
+
+namespace ovl::kmsg {
+
+std::string devicetree_suspect_on_remove() {
+  return "OF: overlay: suspect devicetree state, refuse to remove overlay";
+}
+std::string remove_not_found(int id) {
+  return "OF: overlay: remove: Could not find overlay #" + std::to_string(id);
+}
+std::string overlaps_later(int removing, int later, const std::string& node) {
+  return "OF: overlay: node_overlaps_later_cs: #" + std::to_string(removing) + " overlaps with #" +
+         std::to_string(later) + " @" + node;
+}
+std::string not_topmost(int id) {
+  return "OF: overlay: overlay #" + std::to_string(id) + " is not topmost";
+}
+
+std::string destroy_unbalanced(int refcount, const std::string& node) {
+  return "OF: ERROR: memory leak, expected refcount 1 instead of " + std::to_string(refcount) +
+         ", of_node_get()/of_node_put() unbalanced - destroy cset entry: attach overlay node " + node;
+}
+std::string leak_before_free(const std::string& node) {
+  return "OF: ERROR: memory leak before free overlay changeset,  " + node;  // two spaces: sic
+}
+std::string unexpected_properties(const std::string& node) {
+  return "OF: ERROR: of_node_release(), unexpected properties in " + node;
+}
+std::string bad_node_put(const KernelProfile& profile, const std::string& node) {
+  if (profile.has(Feature::kNodeReleaseReworkedChecks)) {
+    return "OF: ERROR: of_node_release() detected bad of_node_put() on " + node;
+  }
+  return "OF: ERROR: Bad of_node_put() on " + node;
 }
 
 }  // namespace ovl::kmsg

@@ -37,6 +37,18 @@ std::string changeset_entry_failed(const KernelProfile& profile, ChangesetAction
 std::string error_applying_changeset(int err);
 std::string error_reverting_changeset(int err);
 
+// drivers/of/overlay.c, of_overlay_remove()
+std::string devicetree_suspect_on_remove();
+std::string remove_not_found(int id);
+std::string overlaps_later(int removing, int later, const std::string& node);
+std::string not_topmost(int id);
+
+// drivers/of/dynamic.c, changeset destroy and of_node_release()
+std::string destroy_unbalanced(int refcount, const std::string& node);
+std::string leak_before_free(const std::string& node);
+std::string unexpected_properties(const std::string& node);
+std::string bad_node_put(const KernelProfile& profile, const std::string& node);
+
 // drivers/of/platform.c
 std::string platform_notify_failed(const std::string& node);
 

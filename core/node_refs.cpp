@@ -6,16 +6,22 @@
 namespace ovl {
 
 void NodeRefs::born(NodeId node, std::string holder) {
-  holders_[node].assign(1, std::move(holder));
+  holders_[node].assign(1, holder);
+  if (observer_) observer_(node, holder, +1, 1);
 }
 
-void NodeRefs::get(NodeId node, std::string holder) { holders_[node].push_back(std::move(holder)); }
+void NodeRefs::get(NodeId node, std::string holder) {
+  auto& list = holders_[node];
+  list.push_back(std::move(holder));
+  if (observer_) observer_(node, list.back(), +1, static_cast<int>(list.size()));
+}
 
 int NodeRefs::put(NodeId node, const std::string& holder) {
   auto& list = holders_[node];
   auto it = std::find(list.rbegin(), list.rend(), holder);
   if (it == list.rend()) throw std::logic_error("of_node_put by '" + holder + "', which holds no reference");
   list.erase(std::next(it).base());
+  if (observer_) observer_(node, holder, -1, static_cast<int>(list.size()));
   return static_cast<int>(list.size());
 }
 

@@ -5,6 +5,7 @@
 
 #include "core/device_tree.h"
 
+#include <functional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -20,11 +21,15 @@ class NodeRefs {
   int put(NodeId node, const std::string& holder);
 
   int count(NodeId node) const;
+  // Told of every get (+1) and put (-1) with the count after it, for traces.
+  using Observer = std::function<void(NodeId, const std::string& holder, int delta, int count)>;
+  void observe(Observer observer) { observer_ = std::move(observer); }
   // The holders of the node's references, oldest first.
   const std::vector<std::string>& holders(NodeId node) const;
 
  private:
   std::unordered_map<NodeId, std::vector<std::string>> holders_;
+  Observer observer_;
 };
 
 }  // namespace ovl

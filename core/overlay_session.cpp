@@ -1,3 +1,4 @@
+// of_overlay_fdt_apply() and what surrounds it: ids, the apply steps, notifications, reports.
 #include "core/overlay_session.h"
 
 #include "core/changeset_builder.h"
@@ -40,14 +41,41 @@ std::string ApplyOutcome::error_code() const {
   return "apply-failed";
 }
 
-OverlaySession::OverlaySession(DeviceTree base, KernelProfile profile)
-    : live_(std::move(base)), profile_(std::move(profile)) {}
+OverlaySession::OverlaySession(DeviceTree base, KernelProfile profile, DriverSet drivers)
+    : live_(std::move(base)),
+      profile_(std::move(profile)),
+      devices_(live_, refs_, profile_, std::move(drivers),
+               [this](NodeId node, const std::string& holder, KernelLog& log) { put_node(node, holder, log); }) {}
+
+void OverlaySession::enable_trace() {
+  trace_.enable();
+  devices_.set_trace(&trace_);
+  refs_.observe([this](NodeId node, const std::string& holder, int delta, int count) {
+    trace_.record(delta > 0 ? "get" : "put", (delta > 0 ? "of_node_get by " : "of_node_put by ") + holder,
+                  live_.path(node), count);
+  });
+}
+
+void OverlaySession::boot(KernelLog& log) {
+  devices_.populate_at_boot(log);
+  devices_.run_all_releases(log);
+  devices_.take_device_events();
+  devices_.take_new_links();
+}
 
 int OverlaySession::allocate_id() {
   int id = 1;
   while (ids_in_use_.count(id) != 0) ++id;
   ids_in_use_.insert(id);
   return id;
+}
+
+std::vector<DeviceChange> OverlaySession::device_changes() {
+  std::vector<DeviceChange> out;
+  for (const DeviceEvent& e : devices_.take_device_events()) {
+    out.push_back({live_.path(e.node), e.bus, e.created});
+  }
+  return out;
 }
 
 ApplyOutcome OverlaySession::apply(const std::string& label, DeviceTree overlay) {
@@ -72,6 +100,16 @@ ApplyOutcome OverlaySession::apply(const std::string& label, DeviceTree overlay)
     ovcs->applied = true;
     outcome.applied = true;
     outcome.changeset = summarize(live_, ovcs->changeset);
+    notify_entries(*ovcs, false, outcome.log);
+    // Links a binding consumer let go of are released shortly after; by the time anything else
+    // happens to this tree they are gone.
+    devices_.run_all_releases(outcome.log);
+  }
+  outcome.devices = device_changes();
+  for (LinkId id : devices_.take_new_links()) {
+    const DeviceLink& link = devices_.links()[id];
+    outcome.links.push_back({live_.path(link.consumer_node), live_.path(link.supplier_node),
+                             link.property, link.flags});
   }
   if (outcome.result == 0 || keeps_id) {
     // A refused overlay stays on the list until its caller removes it (v5.19+).
@@ -85,16 +123,42 @@ int OverlaySession::run_apply(AppliedOverlay& ovcs, ApplyOutcome& outcome) {
   KernelLog& log = outcome.log;
   if (int err = resolve_phandles(live_, ovcs.overlay, log)) return err;
   if (int err = find_fragments(live_, ovcs.overlay, ovcs.fragments, log)) return err;
-  if (int err = build_changeset(live_, ovcs.overlay, ovcs.fragments, ovcs.changeset, log,
-                                next_property_identity_)) {
-    return err;
-  }
+  int err = build_changeset(live_, ovcs.overlay, ovcs.fragments, ovcs.changeset, log,
+                            next_property_identity_);
+  take_references(ovcs);
+  if (err != 0) return err;
   int revert_error = 0;
-  if (int err = ovcs.changeset.apply_entries(live_, profile_, log, revert_error)) {
+  auto hook = [&](const ChangesetEntry& entry, ChangesetAction action) { follow_entry(entry, action, log); };
+  if (int apply_err = ovcs.changeset.apply_entries(live_, profile_, log, revert_error, hook)) {
     if (revert_error != 0) apply_failed_ = true;
-    return err;
+    return apply_err;
   }
   return 0;
+}
+
+// __of_changeset_apply_notify / __of_changeset_revert_notify: every entry in order (reverted:
+// backwards, inverted). Property notifications reach only nodes still attached.
+void OverlaySession::notify_entries(const AppliedOverlay& ovcs, bool revert, KernelLog& log) {
+  const auto& entries = ovcs.changeset.entries();
+  for (std::size_t n = 0; n < entries.size(); ++n) {
+    const ChangesetEntry& entry = entries[revert ? entries.size() - 1 - n : n];
+    ChangesetAction action = effective_action(entry, revert);
+    trace_.record("notify", std::string(revert ? "revert " : "") + "notification " +
+                                action_name(action) + " " + live_.path(entry.node) +
+                                (is_node_action(action) ? "" : "/" + entry.property.name),
+                  live_.path(entry.node));
+    if (is_node_action(action)) {
+      devices_.notify(action, entry.node, nullptr, nullptr, ovcs.id, log);
+      continue;
+    }
+    if (!live_.node(entry.node).linked) continue;
+    const Property* property = &entry.property;
+    const Property* old_property = entry.had_old_property ? &entry.old_property : nullptr;
+    if (revert && entry.action == ChangesetAction::kUpdateProperty && entry.had_old_property) {
+      std::swap(property, old_property);
+    }
+    devices_.notify(action, entry.node, property, old_property, ovcs.id, log);
+  }
 }
 
 }  // namespace ovl

@@ -1,0 +1,138 @@
+// `ovlcheck remove`: apply the overlays, then remove them (last first, or --order), replayed
+// twice: without and with the barrier that makes of_changeset_destroy() wait for pending
+// device-link releases. Reports the kernel's lines and the nodes left unbalanced.
+#include "cli/commands.h"
+#include "cli/exit_status.h"
+#include "cli/remove_report.h"
+#include "cli/session_setup.h"
+
+#include "core/overlay_session.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+namespace ovl::cli {
+namespace {
+
+struct RemoveOptions {
+  CommonOptions common;
+  std::string order;  // "2,1": 1-based positions of the overlays on the command line
+  bool trace = false;
+  bool explore = false;
+};
+
+Expected<std::vector<std::size_t>> removal_order(const std::string& text, std::size_t count) {
+  std::vector<std::size_t> order;
+  if (text.empty()) {
+    for (std::size_t i = count; i-- > 0;) order.push_back(i);
+    return order;
+  }
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    char* end = nullptr;
+    long position = std::strtol(item.c_str(), &end, 10);
+    if (item.empty() || *end != '\0' || position < 1 || static_cast<std::size_t>(position) > count) {
+      return Error{"--order: '" + item + "' is not an overlay position between 1 and " + std::to_string(count)};
+    }
+    order.push_back(static_cast<std::size_t>(position - 1));
+  }
+  return order;
+}
+
+RemovalRun replay(const Inputs& inputs, const KernelProfile& profile, const DriverSet& drivers,
+                  const CommonOptions& common, const std::vector<std::size_t>& order, bool barrier,
+                  bool trace, ApplyReport* apply_report) {
+  RemovalRun run;
+  run.barrier = barrier;
+  run.matches_kernel = barrier == profile.has(Feature::kDeviceLinkWaitRemoval);
+  OverlaySession session(inputs.base.tree, profile, drivers);
+  KernelLog boot;
+  session.boot(boot);
+  if (trace) session.enable_trace();
+  std::vector<int> ids;
+  for (std::size_t i = 0; i < common.overlays.size(); ++i) {
+    ApplyOutcome outcome = session.apply(common.overlays[i], inputs.overlays[i].tree);
+    ids.push_back(outcome.id);
+    if (apply_report != nullptr) {
+      if (outcome.log.has_error()) apply_report->exit_status = kExitFindings;
+      apply_report->overlays.push_back({common.overlays[i], std::move(outcome)});
+    }
+  }
+  if (apply_report != nullptr) apply_report->boot = std::move(boot);
+  for (std::size_t position : order) {
+    if (ids[position] == 0) continue;  // the kernel gave this overlay no id: nothing to remove
+    RemoveOutcome outcome = session.remove(ids[position], barrier);
+    run.operations.push_back({common.overlays[position], std::move(outcome)});
+  }
+  // In practice the deferred releases run after the removals have returned.
+  session.run_deferred_releases(run.later);
+  if (trace) run.trace = session.trace();
+  return run;
+}
+
+bool run_has_error(const RemovalRun& run) {
+  for (const RemoveOperation& op : run.operations) {
+    if (op.outcome.log.has_error() || !op.outcome.unbalanced.empty()) return true;
+  }
+  return run.later.has_error();
+}
+
+int run_remove(const RemoveOptions& options) {
+  const CommonOptions& common = options.common;
+  auto profile = KernelProfile::for_version(common.kernel);
+  if (!profile) return report_cannot_run("--kernel: " + profile.error().message);
+  auto drivers = load_driver_set(common.drivers);
+  if (!drivers) return report_cannot_run(drivers.error().message);
+  auto order = removal_order(options.order, common.overlays.size());
+  if (!order) return report_cannot_run(order.error().message);
+  auto inputs = load_inputs(common.base, common.overlays);
+  if (!inputs) return report_cannot_run(inputs.error().message);
+
+  RemoveReport report;
+  report.apply.kernel = profile->name();
+  report.apply.base = common.base;
+  report.apply.drivers = drivers->describe();
+  report.with_trace = options.trace;
+  report.barrier_name = profile->has(Feature::kLinkReleaseOnWorkqueue) ? "device_link_wait_removal()"
+                                                                       : "srcu_barrier()";
+  for (bool barrier : {false, true}) {
+    report.runs.push_back(replay(*inputs, *profile, *drivers, common, *order, barrier, options.trace,
+                                 barrier ? nullptr : &report.apply));
+  }
+  report.exit_status = report.apply.exit_status;
+  for (const RemovalRun& run : report.runs) {
+    if (run.matches_kernel && run_has_error(run)) report.exit_status = kExitFindings;
+  }
+  if (options.explore) {
+    std::vector<UnbalancedNode> worst_case;
+    for (const RemoveOperation& op : report.runs.front().operations) {
+      worst_case.insert(worst_case.end(), op.outcome.unbalanced.begin(), op.outcome.unbalanced.end());
+    }
+    report.exploration = explore_release_timings(worst_case);
+  }
+  bool colour = !common.json && isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
+  std::cout << (common.json ? render_remove_json(report) : render_remove_text(report, colour));
+  return report.exit_status;
+}
+
+}  // namespace
+
+void add_remove_command(CLI::App& app, int& exit_status) {
+  auto options = std::make_shared<RemoveOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "remove", "Apply overlays, then replay their removal without and with the device-link barrier");
+  add_common_options(*cmd, options->common, true);
+  cmd->add_option("--order", options->order,
+                  "Removal order as 1-based overlay positions, e.g. 1,2 (default: last applied first)");
+  cmd->add_flag("--trace", options->trace, "Include every step with node reference counts");
+  cmd->add_flag("--explore", options->explore,
+                "Let each deferred release run at any point after it is queued; list the distinct outcomes");
+  cmd->callback([options, &exit_status] { exit_status = run_remove(*options); });
+}
+
+}  // namespace ovl::cli

@@ -1,0 +1,37 @@
+#include "cli/session_setup.h"
+
+#include <fstream>
+#include <set>
+
+namespace ovl::cli {
+
+void add_common_options(CLI::App& cmd, CommonOptions& options, bool overlays_required) {
+  cmd.add_option("-i,--base", options.base, "Base device tree blob (.dtb)")->required();
+  cmd.add_option("--kernel", options.kernel, "Kernel version to model, e.g. 6.1 or 6.1.85")
+      ->capture_default_str();
+  cmd.add_option("--drivers", options.drivers,
+                 "Which compatibles have a driver: a file with one per line, or 'none' "
+                 "(default: every enabled node with a compatible binds)");
+  cmd.add_flag("--json", options.json, "Print one JSON object instead of text");
+  auto* overlays = cmd.add_option("overlays", options.overlays, "Overlay blobs (.dtbo), applied in order");
+  if (overlays_required) overlays->required();
+}
+
+Expected<DriverSet> load_driver_set(const std::string& option) {
+  if (option.empty()) return DriverSet::all();
+  if (option == "none") return DriverSet::none();
+  std::ifstream in(option);
+  if (!in) return Error{"'" + option + "': cannot read the driver list"};
+  std::set<std::string> compatibles;
+  std::string line;
+  while (std::getline(in, line)) {
+    line = line.substr(0, line.find('#'));
+    std::size_t first = line.find_first_not_of(" \t\r");
+    if (first == std::string::npos) continue;
+    std::size_t last = line.find_last_not_of(" \t\r");
+    compatibles.insert(line.substr(first, last - first + 1));
+  }
+  return DriverSet::only(std::move(compatibles));
+}
+
+}  // namespace ovl::cli

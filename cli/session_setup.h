@@ -1,0 +1,31 @@
+// What every command that replays the kernel shares: the kernel profile, the driver assumption,
+// the input blobs, and a booted session.
+#pragma once
+
+#include "cli/input_files.h"
+#include "core/driver_set.h"
+#include "core/expected.h"
+#include "core/kernel_profile.h"
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+#include <vector>
+
+namespace ovl::cli {
+
+struct CommonOptions {
+  std::string base;
+  std::string kernel{KernelProfile::kDefaultVersion};
+  std::string drivers;  // "" (all bind), "none", or a file of compatibles
+  bool json = false;
+  std::vector<std::string> overlays;
+};
+
+// Registers --base/-i, --kernel, --drivers, --json and the overlay arguments.
+void add_common_options(CLI::App& cmd, CommonOptions& options, bool overlays_required);
+
+// --drivers: all, none, or one compatible per line from a file ('#' starts a comment).
+Expected<DriverSet> load_driver_set(const std::string& option);
+
+}  // namespace ovl::cli
