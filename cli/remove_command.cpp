@@ -20,32 +20,42 @@ namespace {
 
 struct RemoveOptions {
   CommonOptions common;
-  std::string order;  // "2,1": 1-based positions of the overlays on the command line
+  // "2,1": 1-based positions of the overlays on the command line. A ',' lets the deferred
+  // releases run before the next removal (time passes); a '+' removes the next one at once.
+  std::string order;
   bool trace = false;
   bool explore = false;
 };
 
-Expected<std::vector<std::size_t>> removal_order(const std::string& text, std::size_t count) {
-  std::vector<std::size_t> order;
+struct Step {
+  std::size_t position;  // 0-based
+  bool settles;
+};
+
+Expected<std::vector<Step>> removal_order(const std::string& text, std::size_t count) {
+  std::vector<Step> order;
   if (text.empty()) {
-    for (std::size_t i = count; i-- > 0;) order.push_back(i);
+    for (std::size_t i = count; i-- > 0;) order.push_back({i, true});
     return order;
   }
-  std::stringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    char* end = nullptr;
-    long position = std::strtol(item.c_str(), &end, 10);
-    if (item.empty() || *end != '\0' || position < 1 || static_cast<std::size_t>(position) > count) {
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find_first_of(",+", start);
+    std::string item = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    char* tail = nullptr;
+    long position = std::strtol(item.c_str(), &tail, 10);
+    if (item.empty() || *tail != '\0' || position < 1 || static_cast<std::size_t>(position) > count) {
       return Error{"--order: '" + item + "' is not an overlay position between 1 and " + std::to_string(count)};
     }
-    order.push_back(static_cast<std::size_t>(position - 1));
+    order.push_back({static_cast<std::size_t>(position - 1), end == std::string::npos || text[end] == ','});
+    if (end == std::string::npos) break;
+    start = end + 1;
   }
   return order;
 }
 
 RemovalRun replay(const Inputs& inputs, const KernelProfile& profile, const DriverSet& drivers,
-                  const CommonOptions& common, const std::vector<std::size_t>& order, bool barrier,
+                  const CommonOptions& common, const std::vector<Step>& order, bool barrier,
                   bool trace, ApplyReport* apply_report) {
   RemovalRun run;
   run.barrier = barrier;
@@ -64,12 +74,13 @@ RemovalRun replay(const Inputs& inputs, const KernelProfile& profile, const Driv
     }
   }
   if (apply_report != nullptr) apply_report->boot = std::move(boot);
-  for (std::size_t position : order) {
-    if (ids[position] == 0) continue;  // the kernel gave this overlay no id: nothing to remove
-    RemoveOutcome outcome = session.remove(ids[position], barrier);
-    run.operations.push_back({common.overlays[position], std::move(outcome)});
+  for (const Step& step : order) {
+    if (ids[step.position] == 0) continue;  // the kernel gave this overlay no id: nothing to remove
+    RemoveOperation op{common.overlays[step.position], session.remove(ids[step.position], barrier), step.settles, {}};
+    // In practice the deferred releases run soon after the removal has returned.
+    if (step.settles) session.run_deferred_releases(op.after);
+    run.operations.push_back(std::move(op));
   }
-  // In practice the deferred releases run after the removals have returned.
   session.run_deferred_releases(run.later);
   if (trace) run.trace = session.trace();
   return run;
@@ -77,7 +88,7 @@ RemovalRun replay(const Inputs& inputs, const KernelProfile& profile, const Driv
 
 bool run_has_error(const RemovalRun& run) {
   for (const RemoveOperation& op : run.operations) {
-    if (op.outcome.log.has_error() || !op.outcome.unbalanced.empty()) return true;
+    if (op.outcome.log.has_error() || !op.outcome.unbalanced.empty() || op.after.has_error()) return true;
   }
   return run.later.has_error();
 }
@@ -128,7 +139,8 @@ void add_remove_command(CLI::App& app, int& exit_status) {
       "remove", "Apply overlays, then replay their removal without and with the device-link barrier");
   add_common_options(*cmd, options->common, true);
   cmd->add_option("--order", options->order,
-                  "Removal order as 1-based overlay positions, e.g. 1,2 (default: last applied first)");
+                  "Removal order as 1-based overlay positions, e.g. 1,2 (default: last applied first); "
+                  "'+' instead of ',' removes the next one before the deferred releases run");
   cmd->add_flag("--trace", options->trace, "Include every step with node reference counts");
   cmd->add_flag("--explore", options->explore,
                 "Let each deferred release run at any point after it is queued; list the distinct outcomes");

@@ -16,13 +16,15 @@ namespace ovl::cli {
 struct RemoveOperation {
   std::string file;
   RemoveOutcome outcome;
+  bool settles = true;  // the deferred releases run once it returns (false: the next one follows at once)
+  KernelLog after;      // what they print then
 };
 
 struct RemovalRun {
   bool barrier = false;
   bool matches_kernel = false;  // the selected kernel has this barrier (or lacks it)
   std::vector<RemoveOperation> operations;
-  KernelLog later;  // what the deferred releases print after the last removal returned
+  KernelLog later;  // what releases still pending at the very end print
   Trace trace;      // with --trace
 };
 

@@ -29,6 +29,7 @@ Json run_json(const RemovalRun& run, bool with_trace) {
       unbalanced.push_back(unbalanced_json(u));
     }
     for (const KernelLine& line : out.log.lines()) messages.push_back({{"level", severity_name(line.level)}, {"text", line.text}});
+    for (const KernelLine& line : op.after.lines()) messages.push_back({{"level", severity_name(line.level)}, {"text", line.text}});
     operations.push_back({{"op", "remove"},
                           {"file", op.file},
                           {"id", out.id},
@@ -38,7 +39,10 @@ Json run_json(const RemovalRun& run, bool with_trace) {
                           {"devices", device_changes_json(out.devices)},
                           {"unbalanced", op_unbalanced},
                           {"messages", kernel_lines_json(out.log.lines())},
-                          {"findings", findings_json(out.log.findings())}});
+                          {"findings", findings_json(out.log.findings())},
+                          {"settles", op.settles},
+                          {"after", {{"messages", kernel_lines_json(op.after.lines())},
+                                     {"findings", findings_json(op.after.findings())}}}});
   }
   for (const KernelLine& line : run.later.lines()) messages.push_back({{"level", severity_name(line.level)}, {"text", line.text}});
   Json out = {{"barrier", run.barrier},

@@ -50,13 +50,19 @@ std::string render_remove_text(const RemoveReport& report, bool colour) {
         out << "    " << u.node << " has " << u.refcount << " references, expected 1; held by:\n";
         for (const std::string& h : u.holders) out << "      - " << h << "\n";
       }
+      if (!op.after.lines().empty()) {
+        out << "    then, when the deferred device-link releases run:\n";
+        print_lines(out, op.after.lines(), colour, "      ");
+      }
     }
     if (!run.later.lines().empty()) {
       out << "  later, when the deferred device-link releases run:\n";
       print_lines(out, run.later.lines(), colour, "    ");
     }
     bool clean = run.later.lines().empty();
-    for (const RemoveOperation& op : run.operations) clean = clean && op.outcome.log.lines().empty();
+    for (const RemoveOperation& op : run.operations) {
+      clean = clean && op.outcome.log.lines().empty() && op.after.lines().empty();
+    }
     if (clean) out << "  no kernel lines: every node balanced\n";
     if (!run.trace.events().empty()) {
       out << "  trace:\n";

@@ -183,14 +183,19 @@ void DeviceModel::on_bound(DeviceId id, KernelLog& log) {
     populate_bus(node, id, true, devices_[id].overlay_id, log);
   }
   if (devices_[id].bus == Bus::kPlatform && hosted_bus(tree_, node) != HostedBus::kNone) {
-    populate_clients(id, log);
+    populate_clients(id, node, log);
   }
+  std::vector<NodeId> channels;
+  tree_.for_each_child(node, [&](NodeId c) {
+    if (is_mux_channel(tree_, c) && is_available(tree_, c)) channels.push_back(c);
+  });
+  for (NodeId channel : channels) populate_clients(id, channel, log);
   if (profile_.has(Feature::kLinkToExactSupplierNode)) pick_up_dangling_consumers(id, log);
 }
 
-// A bound i2c or spi controller registers its bus; each available child becomes a client.
-void DeviceModel::populate_clients(DeviceId controller, KernelLog& log) {
-  NodeId bus_node = devices_[controller].node;
+// A bound i2c or spi controller (or a mux channel) registers its bus; each available child of
+// the bus node becomes a client.
+void DeviceModel::populate_clients(DeviceId controller, NodeId bus_node, KernelLog& log) {
   Bus bus = hosted_bus(tree_, bus_node) == HostedBus::kI2c ? Bus::kI2c : Bus::kSpi;
   std::vector<NodeId> children;
   tree_.for_each_child(bus_node, [&](NodeId c) { children.push_back(c); });
@@ -219,11 +224,15 @@ bool DeviceModel::create_client(NodeId node, Bus bus, DeviceId controller, int o
 }
 
 DeviceId DeviceModel::hosting_controller(NodeId node, Bus bus) const {
-  DeviceId controller = device_of(node);
-  if (controller == kNoDevice || !devices_[controller].bound) return kNoDevice;
   HostedBus hosted = hosted_bus(tree_, node);
   bool match = (bus == Bus::kI2c && hosted == HostedBus::kI2c) || (bus == Bus::kSpi && hosted == HostedBus::kSpi);
-  return match ? controller : kNoDevice;
+  if (!match) return kNoDevice;
+  // A controller's own node, or a mux channel whose multiplexer device is bound.
+  NodeId owner = is_mux_channel(tree_, node) ? tree_.node(node).parent : node;
+  DeviceId controller = owner == kNoNode ? kNoDevice : device_of(owner);
+  if (controller == kNoDevice || !devices_[controller].bound) return kNoDevice;
+  if (owner == node && devices_[controller].bus != Bus::kPlatform) return kNoDevice;
+  return controller;
 }
 
 void DeviceModel::unbind(DeviceId id, KernelLog& log) {
@@ -238,9 +247,10 @@ void DeviceModel::unbind(DeviceId id, KernelLog& log) {
     }
   }
   for (DeviceId c : consumers) unbind(c, log);
-  // The driver's remove(): bus controllers drop their clients, populating drivers depopulate.
+  // The driver's remove(): bus controllers and muxes drop their clients, populating drivers
+  // depopulate.
   NodeId node = devices_[id].node;
-  if (devices_[id].bus == Bus::kPlatform && hosted_bus(tree_, node) != HostedBus::kNone) {
+  {
     std::vector<DeviceId> children = devices_[id].children;
     for (auto it = children.rbegin(); it != children.rend(); ++it) {
       DeviceId child = *it;

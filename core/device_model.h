@@ -127,7 +127,7 @@ class DeviceModel {
   bool create_platform_device(NodeId node, DeviceId parent, int overlay_id, KernelLog& log);
   void destroy_platform_device(DeviceId id, KernelLog& log);
   void populate_bus(NodeId bus, DeviceId parent, bool strict, int overlay_id, KernelLog& log);
-  void populate_clients(DeviceId controller, KernelLog& log);
+  void populate_clients(DeviceId controller, NodeId bus_node, KernelLog& log);
   bool create_client(NodeId node, Bus bus, DeviceId controller, int overlay_id, KernelLog& log);
   void pick_up_dangling_consumers(DeviceId id, KernelLog& log);
   DeviceId hosting_controller(NodeId node, Bus bus) const;

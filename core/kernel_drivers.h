@@ -21,5 +21,8 @@ enum class HostedBus { kNone, kI2c, kSpi };
 // A bound controller whose node is named like an i2c or spi controller (the generic names of
 // the devicetree specification) registers that bus; its children become clients.
 HostedBus hosted_bus(const DeviceTree& tree, NodeId node);
+// A child node named "i2c"/"spi" without `compatible` below a bound device: a channel of a bus
+// multiplexer (i2c-mux), which registers it as an adapter of its own.
+bool is_mux_channel(const DeviceTree& tree, NodeId node);
 
 }  // namespace ovl

@@ -17,8 +17,11 @@ const std::vector<FeatureHistory>& feature_history() {
       {Feature::kDeviceLinkWaitRemoval, "device-link-wait-removal",
        {{6, 9, 0}, {{6, 8, 5}, {6, 6, 26}, {6, 1, 85}, {5, 15, 154}, {5, 10, 215}}},
        "8917e7385346 of: dynamic: Synchronize of_changeset_destroy() with the devlink removals"},
-      {Feature::kLinkToExactSupplierNode, "fwnode-link-exact-supplier", {{6, 3, 0}, {}},
-       "of: property: Simplify of_link_to_phandle() (v6.3)"},
+      {Feature::kLinkToExactSupplierNode, "fwnode-link-exact-supplier", {{6, 3, 0}, {{6, 1, 53}}},
+       "of: property: Simplify of_link_to_phandle() (v6.3); the 6.1.53 fw_devlink backports (the "
+       "oracle's 6.1.192 links a consumer to the parent device of a NOT_DEVICE supplier)"},
+      {Feature::kResolverLabelErrorAlone, "resolver-label-error-alone", {{6, 15, 0}, {{6, 12, 26}, {6, 1, 192}}},
+       "a46a0805635d of: resolver: Fix device node refcount leakage in of_resolve_phandles()"},
       {Feature::kOverlayNodesNotDevice, "overlay-nodes-not-device", {{6, 3, 0}, {{6, 1, 53}}},
        "1a50d9403fb9 treewide: Fix probing of devices in DT overlays"},
       {Feature::kSpiDevicesLinked, "spi-fwnode", {{5, 11, 0}, {}},

@@ -44,6 +44,10 @@ enum class Feature {
   kSpiDevicesLinked,
   // of_node_release() prints "detected bad of_node_put() on %pOF/%s" and checks children (v6.4).
   kNodeReleaseReworkedChecks,
+  // The resolver's unresolved-label error returns at once, without the catch-all "overlay
+  // phandle fixup failed" line (a46a0805635d with 5275e8b5293f, v6.15; stable 6.12.26; seen on
+  // 6.1.192 with the oracle, first 6.1.y release not pinned).
+  kResolverLabelErrorAlone,
   kCount,
 };
 

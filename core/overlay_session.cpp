@@ -108,7 +108,8 @@ ApplyOutcome OverlaySession::apply(const std::string& label, DeviceTree overlay)
   outcome.devices = device_changes();
   for (LinkId id : devices_.take_new_links()) {
     const DeviceLink& link = devices_.links()[id];
-    outcome.links.push_back({live_.path(link.consumer_node), live_.path(link.supplier_node),
+    const auto& devs = devices_.devices();
+    outcome.links.push_back({live_.path(devs[link.consumer].node), live_.path(devs[link.supplier].node),
                              link.property, link.flags});
   }
   if (outcome.result == 0 || keeps_id) {
@@ -121,11 +122,12 @@ ApplyOutcome OverlaySession::apply(const std::string& label, DeviceTree overlay)
 
 int OverlaySession::run_apply(AppliedOverlay& ovcs, ApplyOutcome& outcome) {
   KernelLog& log = outcome.log;
-  if (int err = resolve_phandles(live_, ovcs.overlay, log)) return err;
-  if (int err = find_fragments(live_, ovcs.overlay, ovcs.fragments, log)) return err;
-  int err = build_changeset(live_, ovcs.overlay, ovcs.fragments, ovcs.changeset, log,
-                            next_property_identity_);
-  take_references(ovcs);
+  if (int err = resolve_phandles(live_, ovcs.overlay, profile_, log)) return err;
+  int err = find_fragments(live_, ovcs.overlay, ovcs.fragments, log);
+  if (err == 0) {
+    err = build_changeset(live_, ovcs.overlay, ovcs.fragments, ovcs.changeset, log, next_property_identity_);
+  }
+  take_references(ovcs);  // whatever was found or built holds its references until removal
   if (err != 0) return err;
   int revert_error = 0;
   auto hook = [&](const ChangesetEntry& entry, ChangesetAction action) { follow_entry(entry, action, log); };

@@ -157,9 +157,14 @@ int resolve(const DeviceTree& live, DeviceTree& overlay, KernelLog& log) {
 
 }  // namespace
 
-int resolve_phandles(const DeviceTree& live, DeviceTree& overlay, KernelLog& log) {
+int resolve_phandles(const DeviceTree& live, DeviceTree& overlay, const KernelProfile& profile,
+                     KernelLog& log) {
   int err = resolve(live, overlay, log);
-  if (err != 0) log.print(Severity::kError, kmsg::resolver_fixup_failed(err));
+  if (err == 0) return 0;
+  bool label_error = !log.findings().empty() && log.findings().back().code == "unresolved-label";
+  if (!(label_error && profile.has(Feature::kResolverLabelErrorAlone))) {
+    log.print(Severity::kError, kmsg::resolver_fixup_failed(err));
+  }
   return err;
 }
 

@@ -5,6 +5,7 @@
 
 #include "core/device_tree.h"
 #include "core/kernel_log.h"
+#include "core/kernel_profile.h"
 
 namespace ovl {
 
@@ -12,6 +13,7 @@ namespace ovl {
 // kernel's lines and a finding. libfdt differs in two places, and ovlcheck follows the kernel:
 // the shift is max+1 (libfdt: max), and a fixup naming a node the overlay lacks is skipped
 // (libfdt: an error).
-int resolve_phandles(const DeviceTree& live, DeviceTree& overlay, KernelLog& log);
+int resolve_phandles(const DeviceTree& live, DeviceTree& overlay, const KernelProfile& profile,
+                     KernelLog& log);
 
 }  // namespace ovl
