@@ -178,6 +178,10 @@ void DeviceModel::on_bound(DeviceId id, KernelLog& log) {
   for (LinkId l : drop) device_link_del(l, log);
 
   NodeId node = devices_[id].node;
+  // fwnode_links_purge_suppliers(): a bound device waits for nothing any more.
+  if (auto it = pending_by_consumer_.find(node); it != pending_by_consumer_.end()) {
+    for (std::size_t i : it->second) pending_suppliers_[i].live = false;
+  }
   if (devices_[id].bus == Bus::kPlatform && populates_children_on_probe(tree_, node)) {
     devices_[id].populated_children = true;
     populate_bus(node, id, true, devices_[id].overlay_id, log);
