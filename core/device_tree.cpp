@@ -6,13 +6,6 @@
 namespace ovl {
 namespace {
 
-std::string child_key(NodeId parent, std::string_view name) {
-  std::string key = std::to_string(parent);
-  key += '/';
-  key.append(name);
-  return key;
-}
-
 std::string fold_case(std::string_view name) {
   std::string folded(name);
   for (char& c : folded) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -72,8 +65,8 @@ void DeviceTree::unlink(NodeId id) {
 void DeviceTree::index_link(NodeId id) {
   Node& n = nodes_[id];
   n.linked = true;
-  children_by_name_[child_key(n.parent, n.full_name)].push_back(id);
-  children_by_folded_name_[child_key(n.parent, fold_case(n.full_name))].push_back(id);
+  children_by_name_[ChildKey{n.parent, n.full_name}].push_back(id);
+  children_by_folded_name_[ChildKey{n.parent, fold_case(n.full_name)}].push_back(id);
   if (n.phandle != 0) {
     nodes_by_phandle_[n.phandle].push_back(id);
     if (n.phandle != kIllegalPhandle) ++phandle_counts_[n.phandle];
@@ -83,8 +76,8 @@ void DeviceTree::index_link(NodeId id) {
 void DeviceTree::index_unlink(NodeId id) {
   Node& n = nodes_[id];
   n.linked = false;
-  erase_value(children_by_name_[child_key(n.parent, n.full_name)], id);
-  erase_value(children_by_folded_name_[child_key(n.parent, fold_case(n.full_name))], id);
+  erase_value(children_by_name_[ChildKey{n.parent, n.full_name}], id);
+  erase_value(children_by_folded_name_[ChildKey{n.parent, fold_case(n.full_name)}], id);
   if (n.phandle != 0) {
     erase_value(nodes_by_phandle_[n.phandle], id);
     if (n.phandle != kIllegalPhandle && --phandle_counts_[n.phandle] == 0) {
@@ -105,7 +98,7 @@ void DeviceTree::set_phandle(NodeId id, std::uint32_t phandle) {
 }
 
 NodeId DeviceTree::find_child(NodeId parent, std::string_view name) const {
-  auto it = children_by_name_.find(child_key(parent, name));
+  auto it = children_by_name_.find(ChildKeyView{parent, name});
   if (it == children_by_name_.end() || it->second.empty()) return kNoNode;
   if (it->second.size() == 1) return it->second.front();
   // Same-named siblings: the first in list order, as a walk of the child list would find.
@@ -117,7 +110,7 @@ NodeId DeviceTree::find_child(NodeId parent, std::string_view name) const {
 
 NodeId DeviceTree::find_child_ignore_case(NodeId parent, std::string_view name) const {
   std::string folded = fold_case(name);
-  auto it = children_by_folded_name_.find(child_key(parent, folded));
+  auto it = children_by_folded_name_.find(ChildKeyView{parent, folded});
   if (it == children_by_folded_name_.end() || it->second.empty()) return kNoNode;
   if (it->second.size() == 1) return it->second.front();
   for (NodeId c = nodes_[parent].first_child; c != kNoNode; c = nodes_[c].next_sibling) {

@@ -60,6 +60,32 @@ struct Node {
   bool has(NodeFlag flag) const { return (flags & flag) != 0; }
 };
 
+// Key of the child-name indexes: (parent, name), looked up without building a string.
+struct ChildKey {
+  NodeId parent;
+  std::string name;
+};
+struct ChildKeyView {
+  NodeId parent;
+  std::string_view name;
+};
+struct ChildKeyHash {
+  using is_transparent = void;
+  std::size_t operator()(const ChildKeyView& k) const {
+    return std::hash<std::string_view>()(k.name) * 31u + k.parent;
+  }
+  std::size_t operator()(const ChildKey& k) const { return (*this)(ChildKeyView{k.parent, k.name}); }
+};
+struct ChildKeyEqual {
+  using is_transparent = void;
+  static ChildKeyView view(const ChildKey& k) { return {k.parent, k.name}; }
+  static ChildKeyView view(const ChildKeyView& k) { return k; }
+  template <class A, class B>
+  bool operator()(const A& a, const B& b) const {
+    return view(a).parent == view(b).parent && view(a).name == view(b).name;
+  }
+};
+
 class DeviceTree {
  public:
   DeviceTree();  // a tree holding only an attached root node
@@ -113,8 +139,9 @@ class DeviceTree {
   std::vector<Node> nodes_;
   // Linked children by (parent, exact name) and by (parent, lower-cased name). Duplicate names are
   // legal in a blob, so each key keeps every child; the first in list order wins a lookup.
-  std::unordered_map<std::string, std::vector<NodeId>> children_by_name_;
-  std::unordered_map<std::string, std::vector<NodeId>> children_by_folded_name_;
+  using ChildIndex = std::unordered_map<ChildKey, std::vector<NodeId>, ChildKeyHash, ChildKeyEqual>;
+  ChildIndex children_by_name_;
+  ChildIndex children_by_folded_name_;
   std::unordered_map<std::uint32_t, std::vector<NodeId>> nodes_by_phandle_;
   std::map<std::uint32_t, std::uint32_t> phandle_counts_;  // attached phandles, for max_phandle()
 };
