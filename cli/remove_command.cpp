@@ -54,9 +54,11 @@ Expected<std::vector<Step>> removal_order(const std::string& text, std::size_t c
   return order;
 }
 
+// `worst_case`: every deferred release, even one queued while applying, waits until the end
+// (the schedule --explore starts from).
 RemovalRun replay(const Inputs& inputs, const KernelProfile& profile, const DriverSet& drivers,
                   const CommonOptions& common, const std::vector<Step>& order, bool barrier,
-                  bool trace, ApplyReport* apply_report) {
+                  bool trace, ApplyReport* apply_report, bool worst_case = false) {
   RemovalRun run;
   run.barrier = barrier;
   run.matches_kernel = barrier == profile.has(Feature::kDeviceLinkWaitRemoval);
@@ -64,6 +66,7 @@ RemovalRun replay(const Inputs& inputs, const KernelProfile& profile, const Driv
   KernelLog boot;
   session.boot(boot);
   if (trace) session.enable_trace();
+  if (worst_case) session.defer_releases_queued_by_apply();
   std::vector<int> ids;
   for (std::size_t i = 0; i < common.overlays.size(); ++i) {
     ApplyOutcome outcome = session.apply(common.overlays[i], inputs.overlays[i].tree);
@@ -78,7 +81,7 @@ RemovalRun replay(const Inputs& inputs, const KernelProfile& profile, const Driv
     if (ids[step.position] == 0) continue;  // the kernel gave this overlay no id: nothing to remove
     RemoveOperation op{common.overlays[step.position], session.remove(ids[step.position], barrier), step.settles, {}};
     // In practice the deferred releases run soon after the removal has returned.
-    if (step.settles) session.run_deferred_releases(op.after);
+    if (step.settles && !worst_case) session.run_deferred_releases(op.after);
     run.operations.push_back(std::move(op));
   }
   session.run_deferred_releases(run.later);
@@ -120,8 +123,9 @@ int run_remove(const RemoveOptions& options) {
     if (run.matches_kernel && run_has_error(run)) report.exit_status = kExitFindings;
   }
   if (options.explore) {
+    RemovalRun latest = replay(*inputs, *profile, *drivers, common, *order, false, false, nullptr, true);
     std::vector<UnbalancedNode> worst_case;
-    for (const RemoveOperation& op : report.runs.front().operations) {
+    for (const RemoveOperation& op : latest.operations) {
       worst_case.insert(worst_case.end(), op.outcome.unbalanced.begin(), op.outcome.unbalanced.end());
     }
     report.exploration = explore_release_timings(worst_case);

@@ -7,27 +7,30 @@
 namespace ovl {
 namespace {
 
-std::string entry_holder(int id) { return "changeset entry of overlay #" + std::to_string(id); }
-std::string creation_holder(int id) { return "overlay #" + std::to_string(id) + " building its changeset"; }
-std::string target_holder(int id) { return "fragment target of overlay #" + std::to_string(id); }
+std::string creation_holder(const AppliedOverlay& o) { return "overlay " + o.label + " building its changeset"; }
 const char* const kSysfsHolder = "sysfs (node attached)";
 std::string sysfs_child_holder(const std::string& child) { return "sysfs child " + child; }
 
 }  // namespace
 
+// Holders are named after the overlay's file, not its id: before v5.19 the id comes only after
+// the changeset is built.
+std::string entry_holder(const AppliedOverlay& o) { return "changeset entry of overlay " + o.label; }
+std::string target_holder(const AppliedOverlay& o) { return "fragment target of overlay " + o.label; }
+
 // init_overlay_changeset() holds every target; each changeset entry holds its node; a new node
 // is born with one reference that add_changeset_node() drops once its subtree is built.
 void OverlaySession::take_references(AppliedOverlay& ovcs) {
   for (const Fragment& f : ovcs.fragments.fragments) {
-    if (f.target != kNoNode) refs_.get(f.target, target_holder(ovcs.id));
+    if (f.target != kNoNode) refs_.get(f.target, target_holder(ovcs));
   }
   const auto& entries = ovcs.changeset.entries();
   for (const ChangesetEntry& e : entries) {
-    if (e.action == ChangesetAction::kAttachNode) refs_.born(e.node, creation_holder(ovcs.id));
+    if (e.action == ChangesetAction::kAttachNode) refs_.born(e.node, creation_holder(ovcs));
   }
-  for (const ChangesetEntry& e : entries) refs_.get(e.node, entry_holder(ovcs.id));
+  for (const ChangesetEntry& e : entries) refs_.get(e.node, entry_holder(ovcs));
   for (const ChangesetEntry& e : entries) {
-    if (e.action == ChangesetAction::kAttachNode) refs_.put(e.node, creation_holder(ovcs.id));
+    if (e.action == ChangesetAction::kAttachNode) refs_.put(e.node, creation_holder(ovcs));
   }
 }
 

@@ -124,7 +124,7 @@ RemoveOutcome OverlaySession::remove(int id, bool barrier) {
   destroy_changeset(*ovcs, barrier, outcome);
   ids_in_use_.erase(id);
   for (const Fragment& f : ovcs->fragments.fragments) {
-    if (f.target != kNoNode) put_node(f.target, "fragment target of overlay #" + std::to_string(id), log);
+    if (f.target != kNoNode) put_node(f.target, target_holder(*ovcs), log);
   }
   outcome.removed = true;
   return outcome;
@@ -152,7 +152,7 @@ void OverlaySession::destroy_changeset(AppliedOverlay& ovcs, bool barrier, Remov
         UnbalancedNode u{path, count, kmsg::destroy_unbalanced(count, path), {}, {}, true};
         bool skipped_entry = false;
         for (const std::string& holder : refs_.holders(node)) {
-          if (!skipped_entry && holder == "changeset entry of overlay #" + std::to_string(ovcs.id)) {
+          if (!skipped_entry && holder == entry_holder(ovcs)) {
             skipped_entry = true;
             continue;
           }
@@ -168,7 +168,7 @@ void OverlaySession::destroy_changeset(AppliedOverlay& ovcs, bool barrier, Remov
         live_.node(node).flags |= kFlagOverlayFreeCset;
       }
     }
-    put_node(node, "changeset entry of overlay #" + std::to_string(ovcs.id), log);
+    put_node(node, entry_holder(ovcs), log);
   }
 }
 

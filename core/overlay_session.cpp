@@ -103,7 +103,7 @@ ApplyOutcome OverlaySession::apply(const std::string& label, DeviceTree overlay)
     notify_entries(*ovcs, false, outcome.log);
     // Links a binding consumer let go of are released shortly after; by the time anything else
     // happens to this tree they are gone.
-    devices_.run_all_releases(outcome.log);
+    if (!defer_apply_releases_) devices_.run_all_releases(outcome.log);
   }
   outcome.devices = device_changes();
   for (LinkId id : devices_.take_new_links()) {

@@ -74,6 +74,10 @@ struct RemoveOutcome {
   KernelLog log;
 };
 
+struct AppliedOverlay;
+std::string entry_holder(const AppliedOverlay& overlay);
+std::string target_holder(const AppliedOverlay& overlay);
+
 // One overlay the kernel knows by id: applied, or (v5.19+) refused but not yet removed.
 struct AppliedOverlay {
   int id = 0;
@@ -92,6 +96,9 @@ class OverlaySession {
   void boot(KernelLog& log);
   // Records every step from now on (see core/trace.h).
   void enable_trace();
+  // Keep every deferred device-link release pending until run_deferred_releases() (by default
+  // the releases queued while applying, e.g. by a consumer binding, run before apply returns).
+  void defer_releases_queued_by_apply() { defer_apply_releases_ = true; }
   const Trace& trace() const { return trace_; }
   ApplyOutcome apply(const std::string& label, DeviceTree overlay);
   // `barrier`: of_changeset_destroy() waits for pending device-link releases first (the 2020 RFC's
@@ -132,6 +139,7 @@ class OverlaySession {
   bool apply_failed_ = false;   // DTSF_APPLY_FAIL
   bool revert_failed_ = false;  // DTSF_REVERT_FAIL
   bool crashed_ = false;        // the replay reached a path where the real kernel oopses
+  bool defer_apply_releases_ = false;
   std::uint64_t next_property_identity_ = 1;
   Trace trace_;
 };
