@@ -36,10 +36,12 @@ Snapshot snapshot(const DeviceModel& model) {
   }
   for (const DeviceLink& l : model.links()) {
     if (l.state != LinkState::kActive) continue;
+    // A link holds one reference on each of its devices until its deferred release runs.
     s.links.push_back({{"consumer", tree.path(model.devices()[l.consumer].node)},
                        {"supplier", tree.path(model.devices()[l.supplier].node)},
                        {"property", l.property},
                        {"flags", l.flags},
+                       {"holds", {model.device_label(l.consumer), model.device_label(l.supplier)}},
                        {"overlay", overlay_id(l.overlay_id)}});
   }
   return s;
