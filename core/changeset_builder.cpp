@@ -104,7 +104,6 @@ class Builder {
     }
     copy.identity = next_identity_++;
 
-    std::string path = live_.path(target);
     if (existing == nullptr) {
       // A new node keeps its future properties on deadprops until the changeset applies them.
       if (!in_livetree) live_.node(target).deadprops.push_back(copy);
@@ -113,6 +112,7 @@ class Builder {
       changeset_.update_property(target, copy, existing);
     }
     if (!live_.node(target).has(kFlagOverlay)) {
+      std::string path = live_.path(target);
       log_.report({"leak-on-remove", Severity::kWarning, path == "/" ? "/" + name : path + "/" + name,
                    kmsg::leak_on_remove(path, name),
                    "the property is added to or changed on a node the overlay did not create; the "

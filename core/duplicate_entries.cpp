@@ -19,8 +19,11 @@ int check_duplicate_entries(const DeviceTree& live, const Changeset& changeset, 
   paths.reserve(entries.size());
   keys.reserve(entries.size());
   std::unordered_map<std::string, std::size_t> last_with_key;
+  std::unordered_map<NodeId, std::string> path_of;  // a node's entries come in a row: one path each
   for (std::size_t i = 0; i < entries.size(); ++i) {
-    paths.push_back(live.path(entries[i].node));
+    auto [it, added] = path_of.try_emplace(entries[i].node);
+    if (added) it->second = live.path(entries[i].node);
+    paths.push_back(it->second);
     // Node entries and property entries never pair with each other.
     keys.push_back(is_node_action(entries[i].action) ? "N" + paths.back()
                                                      : "P" + paths.back() + '\0' + entries[i].property.name);
