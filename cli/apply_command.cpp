@@ -25,22 +25,21 @@ struct ApplyOptions {
 
 int run_apply(const ApplyOptions& options) {
   const CommonOptions& common = options.common;
-  auto profile = KernelProfile::for_version(common.kernel);
-  if (!profile) return report_cannot_run("--kernel: " + profile.error().message);
-  auto drivers = load_driver_set(common.drivers);
-  if (!drivers) return report_cannot_run(drivers.error().message);
-  auto inputs = load_inputs(common.base, common.overlays);
-  if (!inputs) return report_cannot_run(inputs.error().message);
+  auto prepared = prepare(common);
+  if (!prepared) return report_cannot_run(prepared.error().message);
+  const KernelProfile& profile = prepared->profile;
+  const DriverSet& drivers = prepared->drivers;
+  Inputs& inputs = prepared->inputs;
 
   ApplyReport report;
-  report.kernel = profile->name();
+  report.kernel = profile.name();
   report.base = common.base;
-  report.drivers = drivers->describe();
-  OverlaySession session(std::move(inputs->base.tree), *profile, *drivers);
+  report.drivers = drivers.describe();
+  OverlaySession session(std::move(inputs.base.tree), profile, drivers);
   session.boot(report.boot);
   bool all_applied = true;
   for (std::size_t i = 0; i < common.overlays.size(); ++i) {
-    ApplyOutcome outcome = session.apply(common.overlays[i], std::move(inputs->overlays[i].tree));
+    ApplyOutcome outcome = session.apply(common.overlays[i], std::move(inputs.overlays[i].tree));
     all_applied = all_applied && outcome.applied;
     if (outcome.log.has_error()) report.exit_status = kExitFindings;
     report.overlays.push_back({common.overlays[i], std::move(outcome)});
@@ -49,14 +48,14 @@ int run_apply(const ApplyOptions& options) {
   if (!options.output.empty()) {
     if (all_applied) {
       auto written = fdt::write_file_atomically(
-          options.output, fdt::flatten(session.live(), inputs->base.header));
+          options.output, fdt::flatten(session.live(), inputs.base.header));
       if (!written) return report_cannot_run(written.error().message);
       report.output = options.output;
     } else {
       report.not_written = "not all overlays applied";
     }
   }
-  bool colour = !common.json && isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
+  bool colour = colour_wanted(common);
   std::cout << (common.json ? render_apply_json(report) : render_apply_text(report, colour));
   return report.exit_status;
 }

@@ -99,21 +99,20 @@ std::string render_text(const Json& report) {
 
 int run_links(const LinksOptions& options) {
   const CommonOptions& common = options.common;
-  auto profile = KernelProfile::for_version(common.kernel);
-  if (!profile) return report_cannot_run("--kernel: " + profile.error().message);
-  auto drivers = load_driver_set(common.drivers);
-  if (!drivers) return report_cannot_run(drivers.error().message);
-  auto inputs = load_inputs(common.base, common.overlays);
-  if (!inputs) return report_cannot_run(inputs.error().message);
+  auto prepared = prepare(common);
+  if (!prepared) return report_cannot_run(prepared.error().message);
+  const KernelProfile& profile = prepared->profile;
+  const DriverSet& drivers = prepared->drivers;
+  Inputs& inputs = prepared->inputs;
 
-  OverlaySession session(std::move(inputs->base.tree), *profile, *drivers);
+  OverlaySession session(std::move(inputs.base.tree), profile, drivers);
   KernelLog log;
   session.boot(log);
   Snapshot boot = snapshot(session.devices());
   Json overlays = Json::array();
   int status = kExitClean;
   for (std::size_t i = 0; i < common.overlays.size(); ++i) {
-    ApplyOutcome outcome = session.apply(common.overlays[i], std::move(inputs->overlays[i].tree));
+    ApplyOutcome outcome = session.apply(common.overlays[i], std::move(inputs.overlays[i].tree));
     if (outcome.log.has_error()) status = kExitFindings;
     overlays.push_back({{"file", common.overlays[i]}, {"id", outcome.id}, {"applied", outcome.applied},
                         {"error", outcome.error_code().empty() ? Json(nullptr) : Json(outcome.error_code())}});
@@ -125,9 +124,9 @@ int run_links(const LinksOptions& options) {
     if (f["code"] != "leak-on-remove") findings.push_back(f);  // apply's business, not the graph's
   }
   Json report = {{"ovlcheck", OVLCHECK_VERSION},
-                 {"kernel", profile->name()},
+                 {"kernel", profile.name()},
                  {"base", common.base},
-                 {"drivers", drivers->describe()},
+                 {"drivers", drivers.describe()},
                  {"overlays", overlays},
                  {"boot", {{"devices", boot.devices}, {"links", boot.links}}},
                  {"applied", {{"devices", applied.devices}, {"links", applied.links}}},

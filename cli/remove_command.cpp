@@ -98,24 +98,23 @@ bool run_has_error(const RemovalRun& run) {
 
 int run_remove(const RemoveOptions& options) {
   const CommonOptions& common = options.common;
-  auto profile = KernelProfile::for_version(common.kernel);
-  if (!profile) return report_cannot_run("--kernel: " + profile.error().message);
-  auto drivers = load_driver_set(common.drivers);
-  if (!drivers) return report_cannot_run(drivers.error().message);
   auto order = removal_order(options.order, common.overlays.size());
   if (!order) return report_cannot_run(order.error().message);
-  auto inputs = load_inputs(common.base, common.overlays);
-  if (!inputs) return report_cannot_run(inputs.error().message);
+  auto prepared = prepare(common);
+  if (!prepared) return report_cannot_run(prepared.error().message);
+  const KernelProfile& profile = prepared->profile;
+  const DriverSet& drivers = prepared->drivers;
+  Inputs& inputs = prepared->inputs;
 
   RemoveReport report;
-  report.apply.kernel = profile->name();
+  report.apply.kernel = profile.name();
   report.apply.base = common.base;
-  report.apply.drivers = drivers->describe();
+  report.apply.drivers = drivers.describe();
   report.with_trace = options.trace;
-  report.barrier_name = profile->has(Feature::kLinkReleaseOnWorkqueue) ? "device_link_wait_removal()"
+  report.barrier_name = profile.has(Feature::kLinkReleaseOnWorkqueue) ? "device_link_wait_removal()"
                                                                        : "srcu_barrier()";
   for (bool barrier : {false, true}) {
-    report.runs.push_back(replay(*inputs, *profile, *drivers, common, *order, barrier, options.trace,
+    report.runs.push_back(replay(inputs, profile, drivers, common, *order, barrier, options.trace,
                                  barrier ? nullptr : &report.apply));
   }
   report.exit_status = report.apply.exit_status;
@@ -123,14 +122,14 @@ int run_remove(const RemoveOptions& options) {
     if (run.matches_kernel && run_has_error(run)) report.exit_status = kExitFindings;
   }
   if (options.explore) {
-    RemovalRun latest = replay(*inputs, *profile, *drivers, common, *order, false, false, nullptr, true);
+    RemovalRun latest = replay(inputs, profile, drivers, common, *order, false, false, nullptr, true);
     std::vector<UnbalancedNode> worst_case;
     for (const RemoveOperation& op : latest.operations) {
       worst_case.insert(worst_case.end(), op.outcome.unbalanced.begin(), op.outcome.unbalanced.end());
     }
     report.exploration = explore_release_timings(worst_case);
   }
-  bool colour = !common.json && isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
+  bool colour = colour_wanted(common);
   std::cout << (common.json ? render_remove_json(report) : render_remove_text(report, colour));
   return report.exit_status;
 }

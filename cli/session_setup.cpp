@@ -1,5 +1,8 @@
 #include "cli/session_setup.h"
 
+#include <unistd.h>
+
+#include <cstdlib>
 #include <fstream>
 #include <set>
 
@@ -32,6 +35,24 @@ Expected<DriverSet> load_driver_set(const std::string& option) {
     compatibles.insert(line.substr(first, last - first + 1));
   }
   return DriverSet::only(std::move(compatibles));
+}
+
+}  // namespace ovl::cli
+
+namespace ovl::cli {
+
+Expected<Prepared> prepare(const CommonOptions& options) {
+  auto profile = KernelProfile::for_version(options.kernel);
+  if (!profile) return Error{"--kernel: " + profile.error().message};
+  auto drivers = load_driver_set(options.drivers);
+  if (!drivers) return drivers.error();
+  auto inputs = load_inputs(options.base, options.overlays);
+  if (!inputs) return inputs.error();
+  return Prepared{std::move(profile.value()), std::move(drivers.value()), std::move(inputs.value())};
+}
+
+bool colour_wanted(const CommonOptions& options) {
+  return !options.json && isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
 }
 
 }  // namespace ovl::cli

@@ -28,4 +28,16 @@ void add_common_options(CLI::App& cmd, CommonOptions& options, bool overlays_req
 // --drivers: all, none, or one compatible per line from a file ('#' starts a comment).
 Expected<DriverSet> load_driver_set(const std::string& option);
 
+// Everything a replay starts from, read and checked before any output.
+struct Prepared {
+  KernelProfile profile;
+  DriverSet drivers;
+  Inputs inputs;
+};
+// Errors name the option or read "'FILE': CAUSE".
+Expected<Prepared> prepare(const CommonOptions& options);
+
+// Whether text output may use colour: a terminal, and NO_COLOR not set.
+bool colour_wanted(const CommonOptions& options);
+
 }  // namespace ovl::cli
