@@ -38,7 +38,7 @@ void OverlaySession::take_references(AppliedOverlay& ovcs) {
 // both at once (kobject_del, v5.8+).
 void OverlaySession::follow_entry(const ChangesetEntry& entry, ChangesetAction action, KernelLog& log) {
   NodeId node = entry.node;
-  trace_.record("entry", std::string(action_name(action)) + " " + live_.path(node) +
+  if (trace_.enabled()) trace_.record("entry", std::string(action_name(action)) + " " + live_.path(node) +
                              (is_node_action(action) ? "" : "/" + entry.property.name),
                 live_.path(node), refs_.count(node));
   NodeId parent = live_.node(node).parent;

@@ -145,7 +145,7 @@ void OverlaySession::destroy_changeset(AppliedOverlay& ovcs, bool barrier, Remov
     if (entries[i].action == ChangesetAction::kAttachNode && live_.node(node).has(kFlagOverlay)) {
       int count = refs_.count(node);
       std::string path = live_.path(node);
-      trace_.record("destroy", "destroy check of the ATTACH entry: refcount " + std::to_string(count) +
+      if (trace_.enabled()) trace_.record("destroy", "destroy check of the ATTACH entry: refcount " + std::to_string(count) +
                                    (count > 1 ? ", expected 1" : ", as expected"),
                     path, count);
       if (count > 1) {

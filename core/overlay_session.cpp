@@ -145,7 +145,7 @@ void OverlaySession::notify_entries(const AppliedOverlay& ovcs, bool revert, Ker
   for (std::size_t n = 0; n < entries.size(); ++n) {
     const ChangesetEntry& entry = entries[revert ? entries.size() - 1 - n : n];
     ChangesetAction action = effective_action(entry, revert);
-    trace_.record("notify", std::string(revert ? "revert " : "") + "notification " +
+    if (trace_.enabled()) trace_.record("notify", std::string(revert ? "revert " : "") + "notification " +
                                 action_name(action) + " " + live_.path(entry.node) +
                                 (is_node_action(action) ? "" : "/" + entry.property.name),
                   live_.path(entry.node));
