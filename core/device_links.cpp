@@ -39,7 +39,7 @@ bool DeviceModel::device_is_dependent(DeviceId consumer, DeviceId supplier) cons
 }
 
 bool DeviceModel::device_link_add(DeviceId consumer, DeviceId supplier, const PendingSupplier& why,
-                                  std::vector<std::string> flags) {
+                                  std::vector<std::string> flags, KernelLog& log) {
   bool sso = std::find(flags.begin(), flags.end(), "SYNC_STATE_ONLY") != flags.end();
   // A SYNC_STATE_ONLY link is useless once the consumer has a driver.
   if (sso && devices_[consumer].bound) return false;
@@ -48,6 +48,11 @@ bool DeviceModel::device_link_add(DeviceId consumer, DeviceId supplier, const Pe
     flags = {"MANAGED", "INFERRED", "SYNC_STATE_ONLY"};
     if (profile_.has(Feature::kLinkToExactSupplierNode)) flags.push_back("CYCLE");
     sso = true;
+    log.add({"cycle-relaxed", Severity::kInfo, tree_.path(devices_[consumer].node),
+             "", "the " + why.property + " link to " + tree_.path(devices_[supplier].node) +
+                     " would close a dependency cycle; fw_devlink relaxes it to SYNC_STATE_ONLY, so it "
+                     "no longer orders probing (the kernel logs \"Fixed dependency cycle(s)\")",
+             {}});
   }
   // One link object per (consumer, supplier) pair: a second request only merges flags.
   for (LinkId l : devices_[consumer].links) {

@@ -145,7 +145,7 @@ class DeviceModel {
   // device links (device_links.cpp)
   bool device_is_dependent(DeviceId consumer, DeviceId supplier) const;
   bool device_link_add(DeviceId consumer, DeviceId supplier, const PendingSupplier& why,
-                       std::vector<std::string> flags);
+                       std::vector<std::string> flags, KernelLog& log);
   void device_link_del(LinkId id, KernelLog& log);
   void free_link(LinkId id, KernelLog& log);
 

@@ -88,7 +88,6 @@ bool DeviceModel::initialized_without_driver(NodeId node) const {
 // reason never to make one), kWait while the supplier has no device yet.
 DeviceModel::LinkResult DeviceModel::create_devlink(DeviceId consumer, const PendingSupplier& pending,
                                                     bool own, KernelLog& log) {
-  (void)log;
   if (pending.ignore) return LinkResult::kGiveUp;
   bool on = profile_.has(Feature::kFwDevlinkOn);
   std::vector<std::string> flags = {"MANAGED", "INFERRED"};
@@ -106,7 +105,7 @@ DeviceModel::LinkResult DeviceModel::create_devlink(DeviceId consumer, const Pen
     return LinkResult::kGiveUp;  // "dev might never probe"
   }
   if (supplier == consumer) return LinkResult::kDone;
-  device_link_add(consumer, supplier, pending, std::move(flags));
+  device_link_add(consumer, supplier, pending, std::move(flags), log);
   return LinkResult::kDone;
 }
 
