@@ -45,7 +45,8 @@ bool DeviceModel::device_link_add(DeviceId consumer, DeviceId supplier, const Pe
   if (sso && devices_[consumer].bound) return false;
   if (!sso && device_is_dependent(consumer, supplier)) {
     // fw_devlink relaxes a cycle rather than refusing it: the link no longer gates probe.
-    flags = {"MANAGED", "INFERRED", "SYNC_STATE_ONLY"};
+    flags = {"MANAGED", "SYNC_STATE_ONLY"};
+    if (profile_.has(Feature::kInferredLinkFlag)) flags.insert(flags.begin() + 1, "INFERRED");
     if (profile_.has(Feature::kLinkToExactSupplierNode)) flags.push_back("CYCLE");
     sso = true;
     log.add({"cycle-relaxed", Severity::kInfo, tree_.path(devices_[consumer].node),

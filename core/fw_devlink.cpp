@@ -90,7 +90,8 @@ DeviceModel::LinkResult DeviceModel::create_devlink(DeviceId consumer, const Pen
                                                     bool own, KernelLog& log) {
   if (pending.ignore) return LinkResult::kGiveUp;
   bool on = profile_.has(Feature::kFwDevlinkOn);
-  std::vector<std::string> flags = {"MANAGED", "INFERRED"};
+  std::vector<std::string> flags = {"MANAGED"};
+  if (profile_.has(Feature::kInferredLinkFlag)) flags.push_back("INFERRED");
   if (own && on) {
     flags.push_back("AUTOPROBE_CONSUMER");
   } else {

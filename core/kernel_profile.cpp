@@ -12,6 +12,8 @@ const std::vector<FeatureHistory>& feature_history() {
        "of: dynamic: do not print a property for node actions (v6.6)"},
       {Feature::kFwDevlinkOn, "fw-devlink-on", {{5, 13, 0}, {}},
        "driver core: Set fw_devlink=on by default (v5.13)"},
+      {Feature::kInferredLinkFlag, "devlink-inferred-flag", {{5, 12, 0}, {}},
+       "driver core: Add DL_FLAG_INFERRED (v5.12)"},
       {Feature::kLinkReleaseOnWorkqueue, "devlink-release-workqueue", {{5, 13, 0}, {{5, 10, 42}}},
        "80dd33cf72d1 drivers: base: Fix device link removal"},
       {Feature::kDeviceLinkWaitRemoval, "device-link-wait-removal",

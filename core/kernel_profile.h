@@ -48,6 +48,8 @@ enum class Feature {
   // phandle fixup failed" line (a46a0805635d with 5275e8b5293f, v6.15; stable 6.12.26; seen on
   // 6.1.192 with the oracle, first 6.1.y release not pinned).
   kResolverLabelErrorAlone,
+  // fw_devlink marks the links it creates DL_FLAG_INFERRED (v5.12).
+  kInferredLinkFlag,
   kCount,
 };
 
