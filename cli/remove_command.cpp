@@ -42,9 +42,9 @@ Expected<std::vector<Step>> removal_order(const std::string& text, std::size_t c
   while (start <= text.size()) {
     std::size_t end = text.find_first_of(",+", start);
     std::string item = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
-    char* tail = nullptr;
-    long position = std::strtol(item.c_str(), &tail, 10);
-    if (item.empty() || *tail != '\0' || position < 1 || static_cast<std::size_t>(position) > count) {
+    bool digits = !item.empty() && item.find_first_not_of("0123456789") == std::string::npos;
+    long position = digits && item.size() < 10 ? std::strtol(item.c_str(), nullptr, 10) : 0;
+    if (!digits || item.front() == '0' || position < 1 || static_cast<std::size_t>(position) > count) {
       return Error{"--order: '" + item + "' is not an overlay position between 1 and " + std::to_string(count)};
     }
     order.push_back({static_cast<std::size_t>(position - 1), end == std::string::npos || text[end] == ','});
@@ -122,7 +122,10 @@ int run_remove(const RemoveOptions& options) {
     if (run.matches_kernel && run_has_error(run)) report.exit_status = kExitFindings;
   }
   if (options.explore) {
-    RemovalRun latest = replay(inputs, profile, drivers, common, *order, false, false, nullptr, true);
+    // A kernel with the barrier runs every release queued before of_changeset_destroy() first:
+    // from its run there is nothing left to explore.
+    bool barrier = profile.has(Feature::kDeviceLinkWaitRemoval);
+    RemovalRun latest = replay(inputs, profile, drivers, common, *order, barrier, false, nullptr, true);
     std::vector<UnbalancedNode> worst_case;
     for (const RemoveOperation& op : latest.operations) {
       worst_case.insert(worst_case.end(), op.outcome.unbalanced.begin(), op.outcome.unbalanced.end());

@@ -72,7 +72,10 @@ Json exploration_json(const Exploration& x) {
     for (const ExplorationOutcome& o : g.outcomes) outcomes.push_back({{"messages", o.lines}, {"witness", o.witness}});
     groups.push_back({{"releases", g.releases}, {"truncated", g.truncated}, {"outcomes", outcomes}});
   }
-  return {{"outcome_count", x.outcome_count}, {"always", x.always}, {"groups", groups}};
+  return {{"outcome_count", x.outcome_count},
+          {"outcome_count_is_lower_bound", x.outcome_count_is_lower_bound},
+          {"always", x.always},
+          {"groups", groups}};
 }
 
 }  // namespace

@@ -75,13 +75,14 @@ std::string render_remove_text(const RemoveReport& report, bool colour) {
   }
   if (report.exploration) {
     const Exploration& x = *report.exploration;
-    out << "\nexplore (deferred releases at any point after they are queued): " << x.outcome_count
-        << " distinct outcome(s)\n";
+    out << "\nexplore (deferred releases at any point after they are queued): "
+        << (x.outcome_count_is_lower_bound ? "at least " : "") << x.outcome_count << " distinct outcome(s)\n";
+    if (x.groups.empty() && x.always.empty()) out << "  the only outcome: no error lines\n";
     for (const std::string& line : x.always) out << "  in every outcome: " << line << "\n";
     for (std::size_t g = 0; g < x.groups.size(); ++g) {
       const ExplorationGroup& group = x.groups[g];
       out << "  group " << g + 1 << " (" << group.releases.size() << " release(s))"
-          << (group.truncated ? ", too many schedules: extremes only" : "") << ":\n";
+          << (group.truncated ? ", too many outcomes to list: the two extremes" : "") << ":\n";
       for (std::size_t i = 0; i < group.outcomes.size(); ++i) {
         const ExplorationOutcome& o = group.outcomes[i];
         out << "    outcome " << i + 1 << ": " << (o.lines.empty() ? "no error lines" : "") << "\n";

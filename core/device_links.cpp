@@ -5,7 +5,6 @@
 #include "core/device_model.h"
 
 #include <algorithm>
-#include <unordered_set>
 
 namespace ovl {
 
@@ -16,26 +15,40 @@ std::string DeviceModel::link_label(LinkId id) const {
 }
 
 // device_is_dependent(): whether `supplier` already depends on `consumer`, through child devices
-// or managed consumer links. Such a link would close a cycle.
-bool DeviceModel::device_is_dependent(DeviceId consumer, DeviceId supplier) const {
+// or managed consumer links. Such a link would close a cycle; `cycle` gets the links on the way.
+bool DeviceModel::device_is_dependent(DeviceId consumer, DeviceId supplier, std::vector<LinkId>& cycle) const {
+  constexpr LinkId kByParent = UINT32_MAX;
+  std::unordered_map<DeviceId, std::pair<DeviceId, LinkId>> came_from = {{consumer, {kNoDevice, kByParent}}};
   std::vector<DeviceId> stack = {consumer};
-  std::unordered_set<DeviceId> seen;
   while (!stack.empty()) {
     DeviceId at = stack.back();
     stack.pop_back();
-    if (at == supplier) return true;
-    if (!seen.insert(at).second) continue;
+    if (at == supplier) {
+      for (DeviceId d = at; came_from[d].first != kNoDevice; d = came_from[d].first) {
+        if (came_from[d].second != kByParent) cycle.push_back(came_from[d].second);
+      }
+      return true;
+    }
+    auto visit = [&](DeviceId next, LinkId via) {
+      if (came_from.emplace(next, std::make_pair(at, via)).second) stack.push_back(next);
+    };
     for (DeviceId child : devices_[at].children) {
-      if (devices_[child].registered) stack.push_back(child);
+      if (devices_[child].registered) visit(child, kByParent);
     }
     for (LinkId l : devices_[at].links) {
       const DeviceLink& link = links_[l];
-      if (link.state == LinkState::kActive && link.supplier == at && !link.sync_state_only) {
-        stack.push_back(link.consumer);
-      }
+      if (link.state == LinkState::kActive && link.supplier == at && !link.sync_state_only) visit(link.consumer, l);
     }
   }
   return false;
+}
+
+std::vector<std::string> DeviceModel::relaxed_flags() const {
+  std::vector<std::string> flags = {"MANAGED"};
+  if (profile_.has(Feature::kInferredLinkFlag)) flags.push_back("INFERRED");
+  flags.push_back("SYNC_STATE_ONLY");
+  if (profile_.has(Feature::kLinkToExactSupplierNode)) flags.push_back("CYCLE");
+  return flags;
 }
 
 bool DeviceModel::device_link_add(DeviceId consumer, DeviceId supplier, const PendingSupplier& why,
@@ -43,12 +56,16 @@ bool DeviceModel::device_link_add(DeviceId consumer, DeviceId supplier, const Pe
   bool sso = std::find(flags.begin(), flags.end(), "SYNC_STATE_ONLY") != flags.end();
   // A SYNC_STATE_ONLY link is useless once the consumer has a driver.
   if (sso && devices_[consumer].bound) return false;
-  if (!sso && device_is_dependent(consumer, supplier)) {
-    // fw_devlink relaxes a cycle rather than refusing it: the link no longer gates probe.
-    flags = {"MANAGED", "SYNC_STATE_ONLY"};
-    if (profile_.has(Feature::kInferredLinkFlag)) flags.insert(flags.begin() + 1, "INFERRED");
-    if (profile_.has(Feature::kLinkToExactSupplierNode)) flags.push_back("CYCLE");
+  std::vector<LinkId> cycle;
+  if (!sso && device_is_dependent(consumer, supplier, cycle)) {
+    // fw_devlink relaxes a cycle rather than refusing it: every link on it, and the new one,
+    // becomes SYNC_STATE_ONLY and no longer gates probe.
+    flags = relaxed_flags();
     sso = true;
+    for (LinkId l : cycle) {
+      links_[l].sync_state_only = true;
+      links_[l].flags = flags;
+    }
     log.add({"cycle-relaxed", Severity::kInfo, tree_.path(devices_[consumer].node),
              "", "the " + why.property + " link to " + tree_.path(devices_[supplier].node) +
                      " would close a dependency cycle; fw_devlink relaxes it to SYNC_STATE_ONLY, so it "
@@ -109,9 +126,18 @@ void DeviceModel::free_link(LinkId id, KernelLog& log) {
   device_put(link.supplier, log);
 }
 
+DeviceId DeviceModel::device_holding_as(const std::string& holder) const {
+  auto it = devices_by_label_.find(holder);
+  if (it == devices_by_label_.end()) return kNoDevice;
+  // A node path can name several devices over time; the live one (not yet released) holds.
+  for (auto id = it->second.rbegin(); id != it->second.rend(); ++id) {
+    if (!devices_[*id].released) return *id;
+  }
+  return kNoDevice;
+}
+
 std::string DeviceModel::explain_holder(const std::string& holder) const {
-  for (DeviceId id = 0; id < devices_.size(); ++id) {
-    if (devices_[id].released || device_label(id) != holder) continue;
+  if (DeviceId id = device_holding_as(holder); id != kNoDevice) {
     std::string out = holder;
     std::string sep = ", kept alive by ";
     for (LinkId l : devices_[id].links) {
@@ -126,9 +152,8 @@ std::string DeviceModel::explain_holder(const std::string& holder) const {
 }
 
 bool DeviceModel::held_only_by_pending_links(const std::string& holder, std::vector<std::string>& links) const {
-  for (DeviceId id = 0; id < devices_.size(); ++id) {
+  if (DeviceId id = device_holding_as(holder); id != kNoDevice && !devices_[id].registered) {
     const Device& d = devices_[id];
-    if (d.released || d.registered || device_label(id) != holder) continue;
     int pending = 0;
     for (LinkId l : d.links) {
       if (links_[l].state != LinkState::kDeleted) continue;

@@ -103,7 +103,9 @@ DeviceId DeviceModel::create_device(NodeId node, Bus bus, DeviceId parent, int o
   devices_.push_back(device);
   if (parent != kNoDevice) devices_[parent].children.push_back(id);
   // of_device_alloc / i2c_new_client_device / of_register_spi_device: of_node_get(node).
-  refs_.get(node, device_label(id));
+  std::string label = device_label(id);
+  devices_by_label_[label].push_back(id);
+  refs_.get(node, std::move(label));
   device_events_.push_back({node, bus, true});
   if (trace_) trace_->record("device", device_label(id) + " created", tree_.path(node));
   device_add(id, log);

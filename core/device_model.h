@@ -108,6 +108,8 @@ class DeviceModel {
   // Whether `holder` is an unregistered device whose only remaining references are device links
   // waiting for their deferred release; `links` gets those links' labels.
   bool held_only_by_pending_links(const std::string& holder, std::vector<std::string>& links) const;
+  // The device that holds node references under this name, or kNoDevice.
+  DeviceId device_holding_as(const std::string& holder) const;
 
   void set_trace(Trace* trace) { trace_ = trace; }
   std::vector<DeviceEvent> take_device_events();
@@ -143,7 +145,8 @@ class DeviceModel {
   DeviceId nearest_ancestor_device(NodeId node) const;
   bool initialized_without_driver(NodeId node) const;
   // device links (device_links.cpp)
-  bool device_is_dependent(DeviceId consumer, DeviceId supplier) const;
+  bool device_is_dependent(DeviceId consumer, DeviceId supplier, std::vector<LinkId>& cycle) const;
+  std::vector<std::string> relaxed_flags() const;
   bool device_link_add(DeviceId consumer, DeviceId supplier, const PendingSupplier& why,
                        std::vector<std::string> flags, KernelLog& log);
   void device_link_del(LinkId id, KernelLog& log);
@@ -159,6 +162,7 @@ class DeviceModel {
   std::vector<Device> devices_;
   std::vector<DeviceLink> links_;
   std::unordered_map<NodeId, DeviceId> device_by_node_;  // fwnode->dev: the primary device
+  std::unordered_map<std::string, std::vector<DeviceId>> devices_by_label_;  // holder names
   std::vector<PendingSupplier> pending_suppliers_;
   std::unordered_map<NodeId, std::vector<std::size_t>> pending_by_consumer_;
   std::unordered_map<NodeId, std::vector<std::size_t>> pending_by_supplier_;

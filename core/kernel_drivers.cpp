@@ -16,7 +16,11 @@ constexpr std::array<std::string_view, 14> kEarlyProviders = {
     "arm,gic-v3-its",     "arm,pl390",
 };
 
-constexpr std::array<std::string_view, 2> kPopulatingDrivers = {"unittest", "simple-pm-bus"};
+// Drivers whose probe calls of_platform_populate() on their node: the OF unittest driver,
+// simple-pm-bus, and the TI CSI2RX shim (drivers/media/platform/ti/j721e-csi2rx), whose
+// csi-bridge child becomes a device of its own.
+constexpr std::array<std::string_view, 3> kPopulatingDrivers = {"unittest", "simple-pm-bus",
+                                                                "ti,j721e-csi2rx-shim"};
 
 bool any_of(const std::vector<std::string>& compatibles, auto&& table) {
   return std::any_of(compatibles.begin(), compatibles.end(), [&](const std::string& c) {

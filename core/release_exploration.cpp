@@ -10,7 +10,7 @@
 namespace ovl {
 namespace {
 
-constexpr std::size_t kMaxSchedulesPerGroup = 4096;
+constexpr std::size_t kMaxOutcomesPerGroup = 4096;
 
 struct Release {
   std::string label;
@@ -30,51 +30,82 @@ std::string where(const Release& r, std::size_t ran_after, const std::vector<Unb
          ", before that of " + checks[c[ran_after]].node;
 }
 
+// The concrete timeline a witness stands for: each release runs right after the last of its
+// checks that it lets pass (or before all of them). The kernel prints an ERROR line at each
+// unbalanced check and a "before free" line when the last release pinning that node runs.
 ExplorationOutcome outcome_for(const std::set<std::size_t>& errors, const std::vector<Release>& releases,
                                const std::vector<std::size_t>& members, const std::vector<std::size_t>& slots,
                                const std::vector<UnbalancedNode>& checks) {
   ExplorationOutcome out;
-  for (std::size_t k : errors) out.lines.push_back(checks[k].message);
-  for (std::size_t k : errors) out.lines.push_back(kmsg::leak_before_free(checks[k].node));
+  std::map<std::size_t, int> unreleased;                     // check -> releases still pending
+  std::map<std::size_t, std::vector<std::size_t>> runs_after;  // check -> members running right after it
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    const Release& r = releases[members[i]];
+    for (std::size_t k : r.checks) ++unreleased[k];
+    if (slots[i] > 0) runs_after[r.checks[slots[i] - 1]].push_back(i);
+  }
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    if (slots[i] == 0) {
+      for (std::size_t k : releases[members[i]].checks) --unreleased[k];
+    }
+  }
+  for (const auto& [k, pending] : unreleased) {
+    if (errors.count(k) != 0) out.lines.push_back(checks[k].message);
+    for (std::size_t i : runs_after[k]) {
+      for (std::size_t j : releases[members[i]].checks) {
+        if (--unreleased[j] == 0 && j <= k && errors.count(j) != 0) {
+          out.lines.push_back(kmsg::leak_before_free(checks[j].node));
+        }
+      }
+    }
+  }
   for (std::size_t i = 0; i < members.size(); ++i) out.witness.push_back(where(releases[members[i]], slots[i], checks));
   return out;
 }
 
+// The distinct sets of unbalanced checks, built release by release: a release that lets s of
+// its checks pass first adds those s checks. Distinct sets stay few (at most 2^checks) even when
+// schedules are astronomically many.
 ExplorationGroup explore_group(const std::vector<Release>& releases, const std::vector<std::size_t>& members,
                                const std::vector<UnbalancedNode>& checks) {
   ExplorationGroup group;
   for (std::size_t m : members) group.releases.push_back(releases[m].label);
-  std::size_t schedules = 1;
+  std::map<std::set<std::size_t>, std::vector<std::size_t>> states = {{{}, {}}};
   for (std::size_t m : members) {
-    schedules *= releases[m].checks.size() + 1;
-    if (schedules > kMaxSchedulesPerGroup) break;
-  }
-  std::map<std::set<std::size_t>, ExplorationOutcome> seen;
-  auto add = [&](const std::vector<std::size_t>& slots) {
-    std::set<std::size_t> errors;
-    for (std::size_t i = 0; i < members.size(); ++i) {
-      const auto& c = releases[members[i]].checks;
-      errors.insert(c.begin(), c.begin() + static_cast<std::ptrdiff_t>(slots[i]));
+    const auto& c = releases[m].checks;
+    std::map<std::set<std::size_t>, std::vector<std::size_t>> next;
+    for (const auto& [errors, slots] : states) {
+      for (std::size_t s = 0; s <= c.size(); ++s) {
+        std::set<std::size_t> grown = errors;
+        grown.insert(c.begin(), c.begin() + static_cast<std::ptrdiff_t>(s));
+        if (next.count(grown) != 0) continue;
+        std::vector<std::size_t> with = slots;
+        with.push_back(s);
+        next.emplace(std::move(grown), std::move(with));
+      }
     }
-    if (seen.count(errors) == 0) seen.emplace(errors, outcome_for(errors, releases, members, slots, checks));
-  };
-  std::vector<std::size_t> slots(members.size(), 0);
-  if (schedules > kMaxSchedulesPerGroup) {
-    group.truncated = true;
-    add(slots);
-    for (std::size_t i = 0; i < members.size(); ++i) slots[i] = releases[members[i]].checks.size();
-    add(slots);
-  } else {
-    // Every combination of "how many of its checks each release lets pass before it runs".
-    for (;;) {
-      add(slots);
-      std::size_t i = 0;
-      while (i < slots.size() && slots[i] == releases[members[i]].checks.size()) slots[i++] = 0;
-      if (i == slots.size()) break;
-      ++slots[i];
+    states = std::move(next);
+    if (states.size() > kMaxOutcomesPerGroup) {
+      group.truncated = true;
+      break;
     }
   }
-  for (auto& [errors, outcome] : seen) group.outcomes.push_back(std::move(outcome));
+  if (group.truncated) {
+    // Too many distinct outcomes to list: keep the two extremes.
+    std::vector<std::size_t> early(members.size(), 0);
+    std::vector<std::size_t> late;
+    std::set<std::size_t> all;
+    for (std::size_t m : members) {
+      late.push_back(releases[m].checks.size());
+      all.insert(releases[m].checks.begin(), releases[m].checks.end());
+    }
+    group.outcomes.push_back(outcome_for({}, releases, members, early, checks));
+    group.outcomes.push_back(outcome_for(all, releases, members, late, checks));
+    return group;
+  }
+  for (const auto& [errors, slots] : states) {
+    group.outcomes.push_back(outcome_for(errors, releases, members, slots, checks));
+  }
   std::stable_sort(group.outcomes.begin(), group.outcomes.end(),
                    [](const auto& a, const auto& b) { return a.lines.size() < b.lines.size(); });
   return group;
@@ -114,6 +145,7 @@ Exploration explore_release_timings(const std::vector<UnbalancedNode>& worst_cas
     result.groups.push_back(explore_group(releases, members, worst_case));
     std::size_t n = result.groups.back().outcomes.size();
     result.outcome_count = result.outcome_count > SIZE_MAX / n ? SIZE_MAX : result.outcome_count * n;
+    if (result.groups.back().truncated) result.outcome_count_is_lower_bound = true;
   }
   return result;
 }

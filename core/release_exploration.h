@@ -22,13 +22,14 @@ struct ExplorationOutcome {
 struct ExplorationGroup {
   std::vector<std::string> releases;         // the releases in this group
   std::vector<ExplorationOutcome> outcomes;  // distinct outcomes, fewest errors first
-  bool truncated = false;                    // too many schedules: only the extremes were kept
+  bool truncated = false;                    // too many outcomes: only the extremes were kept
 };
 
 struct Exploration {
   std::vector<std::string> always;     // lines in every outcome (something else holds the node)
   std::vector<ExplorationGroup> groups;
   std::size_t outcome_count = 1;       // distinct outcomes overall: the product over groups
+  bool outcome_count_is_lower_bound = false;  // some group had too many to list
 };
 
 // `worst_case`: the unbalanced checks of the run without the barrier, in the order they ran.
