@@ -144,7 +144,12 @@ Exploration explore_release_timings(const std::vector<UnbalancedNode>& worst_cas
   for (const auto& [root, members] : groups) {
     result.groups.push_back(explore_group(releases, members, worst_case));
     std::size_t n = result.groups.back().outcomes.size();
-    result.outcome_count = result.outcome_count > SIZE_MAX / n ? SIZE_MAX : result.outcome_count * n;
+    if (result.outcome_count > SIZE_MAX / n) {
+      result.outcome_count = SIZE_MAX;  // saturated: more outcomes than a 64-bit count holds
+      result.outcome_count_is_lower_bound = true;
+    } else {
+      result.outcome_count *= n;
+    }
     if (result.groups.back().truncated) result.outcome_count_is_lower_bound = true;
   }
   return result;

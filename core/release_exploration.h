@@ -2,8 +2,9 @@
 // destroy checks can then find an overlay node unbalanced? Computed from the run in which every
 // release runs last (the worst case): releases running earlier only ever remove references, so
 // a check can only turn clean, and it turns clean exactly when every release that pins its node
-// has run before it. Releases that pin no common node are independent; outcomes are enumerated
-// per group of dependent releases, so hundreds of devices stay cheap.
+// has run before it. Releases that pin no common node are independent; outcomes are built per
+// group of dependent releases, as the distinct sets of unbalanced checks (not as schedules, which
+// are astronomically many), so hundreds of devices stay cheap.
 #pragma once
 
 #include "core/overlay_session.h"
