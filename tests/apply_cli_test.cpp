@@ -145,11 +145,7 @@ const char* const kDuplicateNodeDts = R"(/dts-v1/;
 )";
 
 // `name` is written to a temporary file compiled from `dts` (dtc -@) once per process.
-std::string compiled(const std::string& name, const char* dts) {
-  std::string path = temp_path(name);
-  if (!fs::exists(path)) write_bytes(path, compile_dts(dts));
-  return path;
-}
+std::string compiled(const std::string& name, const char* dts) { return ovl::test::compiled_file(name, dts); }
 
 std::string base_file() { return compiled("cli-base.dtb", kBaseDts); }
 

@@ -113,11 +113,7 @@ const std::string kErrorPrefix =
     "destroy cset entry: attach overlay node ";
 const std::string kLeakPrefix = "OF: ERROR: memory leak before free overlay changeset,  ";
 
-std::string compiled(const std::string& name, const char* dts) {
-  std::string path = temp_path(name);
-  if (!fs::exists(path)) write_bytes(path, compile_dts(dts));
-  return path;
-}
+std::string compiled(const std::string& name, const char* dts) { return ovl::test::compiled_file(name, dts); }
 
 std::string drivers_file() {
   std::string path = temp_path("ex-drivers.txt");

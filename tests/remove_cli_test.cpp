@@ -133,11 +133,7 @@ std::string leak_line(const std::string& node) {
   return "OF: ERROR: memory leak before free overlay changeset,  " + node;  // two spaces
 }
 
-std::string compiled(const std::string& name, const char* dts) {
-  std::string path = temp_path(name);
-  if (!fs::exists(path)) write_bytes(path, compile_dts(dts));
-  return path;
-}
+std::string compiled(const std::string& name, const char* dts) { return ovl::test::compiled_file(name, dts); }
 
 std::string base_file() { return compiled("rm-base.dtb", kBaseDts); }
 std::string pair_file() { return compiled("rm-pair.dtbo", kPairDts); }

@@ -72,4 +72,10 @@ std::vector<std::uint8_t> compile_dts(const std::string& source, bool symbols) {
   return read_bytes(dtb);
 }
 
+std::string compiled_file(const std::string& name, const std::string& source) {
+  std::string path = temp_path(name);
+  if (!std::filesystem::exists(path)) write_bytes(path, compile_dts(source));
+  return path;
+}
+
 }  // namespace ovl::test

@@ -20,5 +20,7 @@ void write_bytes(const std::string& path, const std::vector<std::uint8_t>& bytes
 
 // The whole contents of `path`; throws std::runtime_error on failure.
 std::vector<std::uint8_t> read_bytes(const std::string& path);
+// compile_dts(source) written to temp_path(name), once per process; returns the path.
+std::string compiled_file(const std::string& name, const std::string& source);
 
 }  // namespace ovl::test
