@@ -63,7 +63,11 @@ std::string render_remove_text(const RemoveReport& report, bool colour) {
     for (const RemoveOperation& op : run.operations) {
       clean = clean && op.outcome.log.lines().empty() && op.after.lines().empty();
     }
-    if (clean) out << "  no kernel lines: every node balanced\n";
+    if (run.operations.empty()) {
+      out << "  nothing to remove: the kernel gave no overlay an id\n";
+    } else if (clean) {
+      out << "  no kernel lines: every node balanced\n";
+    }
     if (!run.trace.events().empty()) {
       out << "  trace:\n";
       for (const TraceEvent& e : run.trace.events()) {
