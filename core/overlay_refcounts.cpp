@@ -25,12 +25,14 @@ void OverlaySession::take_references(AppliedOverlay& ovcs) {
     if (f.target != kNoNode) refs_.get(f.target, target_holder(ovcs));
   }
   const auto& entries = ovcs.changeset.entries();
+  const std::string creation = creation_holder(ovcs);
+  const std::string entry = entry_holder(ovcs);
   for (const ChangesetEntry& e : entries) {
-    if (e.action == ChangesetAction::kAttachNode) refs_.born(e.node, creation_holder(ovcs));
+    if (e.action == ChangesetAction::kAttachNode) refs_.born(e.node, creation);
   }
-  for (const ChangesetEntry& e : entries) refs_.get(e.node, entry_holder(ovcs));
+  for (const ChangesetEntry& e : entries) refs_.get(e.node, entry);
   for (const ChangesetEntry& e : entries) {
-    if (e.action == ChangesetAction::kAttachNode) refs_.put(e.node, creation_holder(ovcs));
+    if (e.action == ChangesetAction::kAttachNode) refs_.put(e.node, creation);
   }
 }
 
@@ -42,7 +44,8 @@ void OverlaySession::follow_entry(const ChangesetEntry& entry, ChangesetAction a
                              (is_node_action(action) ? "" : "/" + entry.property.name),
                 live_.path(node), refs_.count(node));
   NodeId parent = live_.node(node).parent;
-  std::string name = live_.node(node).full_name;
+  if (!is_node_action(action)) return;
+  const std::string& name = live_.node(node).full_name;
   if (action == ChangesetAction::kAttachNode) {
     if (profile_.has(Feature::kOverlayNodesNotDevice)) live_.node(node).fwnode_flags |= kFwnodeNotDevice;
     refs_.get(node, kSysfsHolder);
