@@ -11,6 +11,7 @@
 #include "core/big_endian.h"
 #include "core/device_tree.h"
 #include "fdt/blob_io.h"
+#include "tests/support/corpus.h"
 #include "tests/support/run_command.h"
 #include "tests/support/dts_compiler.h"
 #include "tests/support/tree_compare.h"
@@ -55,26 +56,9 @@ namespace {
 // ---------------------------------------------------------------------------------------------
 // Corpus and running the tools
 
-const std::string kCorpus = OVLCHECK_CORPUS_DIR;
-
-std::string corpus_file(const std::string& relative) { return kCorpus + "/" + relative; }
-
-// The manifest, or a test failure saying where the corpus was looked for.
-json load_manifest() {
-  std::string manifest = corpus_file("manifest.json");
-  if (!fs::is_directory(kCorpus) || !fs::is_regular_file(manifest)) {
-    FAIL("corpus not found: expected " << manifest
-                                       << " (set -DOVLCHECK_CORPUS=DIR when configuring; CI always has it)");
-  }
-  std::ifstream in(manifest);
-  return json::parse(in);
-}
-
-std::vector<std::string> corpus_files(const json& relative_paths) {
-  std::vector<std::string> files;
-  for (const auto& p : relative_paths) files.push_back(corpus_file(p.get<std::string>()));
-  return files;
-}
+using ovl::test::corpus_file;
+using ovl::test::corpus_files;
+using ovl::test::load_manifest;
 
 // A fresh scratch path for `case_name`; nothing exists there yet.
 std::string scratch_for(const std::string& case_name, const std::string& suffix) {

@@ -1,6 +1,7 @@
 // `ovlcheck remove` against the kernel's own OF unittest: every case in the corpus manifest whose
 // kernel_expect says what of_overlay_remove() returns (after a successful or a failed apply) and
 // which lines the test expects, with no failure injected by the unittest's notifier.
+#include "tests/support/corpus.h"
 #include "tests/support/run_command.h"
 
 #include <catch2/catch.hpp>
@@ -15,9 +16,7 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 TEST_CASE("removal returns what the kernel unittest expects, with its lines", "[corpus][remove]") {
-  fs::path corpus = OVLCHECK_CORPUS_DIR;
-  REQUIRE(fs::exists(corpus / "manifest.json"));
-  json manifest = json::parse(std::ifstream(corpus / "manifest.json"));
+  json manifest = ovl::test::load_manifest();
   int checked = 0;
   for (const json& c : manifest) {
     if (c.value("kind", "") != "kernel-unittest" || !c.contains("kernel_expect")) continue;
@@ -27,8 +26,8 @@ TEST_CASE("removal returns what the kernel unittest expects, with its lines", "[
     if (!expect.contains(key) || !expect[key].is_number_integer()) continue;
     INFO("case " << c["name"].get<std::string>());
     ovl::test::CommandResult r = ovl::test::run_command(
-        {OVLCHECK_BINARY, "remove", "--json", "--base", (corpus / c["base"].get<std::string>()).string(),
-         (corpus / c["overlays"][0].get<std::string>()).string()});
+        {OVLCHECK_BINARY, "remove", "--json", "--base", ovl::test::corpus_file(c["base"]),
+         ovl::test::corpus_file(c["overlays"][0])});
     REQUIRE(r.exit_status != 2);
     json report = json::parse(r.out);
     const json& run = report["runs"][0];

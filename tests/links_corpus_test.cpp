@@ -7,6 +7,7 @@
 #include "core/device_tree.h"
 #include "fdt/blob_io.h"
 #include "tests/support/dts_compiler.h"
+#include "tests/support/corpus.h"
 #include "tests/support/run_command.h"
 
 #include <catch2/catch.hpp>
@@ -33,25 +34,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string kCorpus = OVLCHECK_CORPUS_DIR;
+using ovl::test::corpus_file;
+using ovl::test::corpus_files;
+using ovl::test::load_manifest;
 
-std::string corpus_file(const std::string& relative) { return kCorpus + "/" + relative; }
-
-json load_manifest() {
-  std::string manifest = corpus_file("manifest.json");
-  if (!fs::is_directory(kCorpus) || !fs::is_regular_file(manifest)) {
-    FAIL("corpus not found: expected " << manifest
-                                       << " (set -DOVLCHECK_CORPUS=DIR when configuring; CI always has it)");
-  }
-  std::ifstream in(manifest);
-  return json::parse(in);
-}
-
-std::vector<std::string> case_overlays(const json& c) {
-  std::vector<std::string> files;
-  for (const json& p : c.at("overlays")) files.push_back(corpus_file(p.get<std::string>()));
-  return files;
-}
+std::vector<std::string> case_overlays(const json& c) { return corpus_files(c.at("overlays")); }
 
 CommandResult run_links(const std::string& base, const std::vector<std::string>& overlays, const char* format) {
   std::vector<std::string> argv = {OVLCHECK_BINARY, "links", format, "--base", base};
