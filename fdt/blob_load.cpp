@@ -350,7 +350,9 @@ Expected<LoadedBlob> load_blob_bytes(const std::string& label, std::vector<std::
   }
   std::uint32_t magic = be32_at(bytes, 0);
   if (magic != kFdtMagic) {
-    return failure(label, "bad magic " + hex(magic) + ", not a flattened device tree");
+    char shown[16];
+    std::snprintf(shown, sizeof shown, "0x%08x", magic);  // all 32 bits, as 0xd00dfeed reads
+    return failure(label, std::string("bad magic ") + shown + " (expected 0xd00dfeed), not a flattened device tree");
   }
   std::uint32_t total = be32_at(bytes, 4);
   if (total > size) {

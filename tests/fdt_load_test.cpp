@@ -322,7 +322,7 @@ TEST_CASE("bad input is refused with the file and the cause named", "[fdt]") {
     Bytes bad = good;
     put32(bad, 0, 0x7f454c46);
     CHECK_THAT(refusal("magic.dtb", bad),
-               Catch::EndsWith(": bad magic 0x7f454c46, not a flattened device tree"));
+               Catch::EndsWith(": bad magic 0x7f454c46 (expected 0xd00dfeed), not a flattened device tree"));
   }
 
   SECTION("structure block offset out of range") {
