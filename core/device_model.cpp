@@ -64,7 +64,9 @@ void DeviceModel::populate_at_boot(KernelLog& log) {
     }
   }
   // of_platform_populate(root): strict, so children without `compatible` are skipped.
+  populating_at_boot_ = true;
   populate_bus(tree_.root(), kNoDevice, true, 0, log);
+  populating_at_boot_ = false;
   retry_deferred_probes(log);
 }
 
@@ -141,8 +143,8 @@ bool DeviceModel::suppliers_ready(DeviceId id) const {
 void DeviceModel::try_probe(DeviceId id, KernelLog& log) {
   Device& device = devices_[id];
   if (device.bound || !device.registered || !drivers_.matches(tree_, device.node)) return;
-  if (!suppliers_ready(id)) {
-    deferred_probes_.push_back(id);  // -EPROBE_DEFER; retried when another device binds
+  if (populating_at_boot_ || !suppliers_ready(id)) {
+    deferred_probes_.push_back(id);  // -EPROBE_DEFER (or drivers not registered yet); retried
     return;
   }
   device.bound = true;

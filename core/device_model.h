@@ -158,6 +158,9 @@ class DeviceModel {
   DriverSet drivers_;
   NodePut put_node_;
   Trace* trace_ = nullptr;
+  // of_platform_default_populate() runs before drivers register: at boot every device exists
+  // before any binds, so probing waits until populate_at_boot() has created them all.
+  bool populating_at_boot_ = false;
 
   std::vector<Device> devices_;
   std::vector<DeviceLink> links_;

@@ -228,6 +228,11 @@ TEST_CASE("links: overlay simple-bus children get no devices, simple-pm-bus chil
   run_scenario("overlay-simple-bus-vs-pm-bus");
 }
 
+TEST_CASE("links: provider and consumer on a bus populated at boot link to each other, not to the bus",
+          "[links][scenario]") {
+  run_scenario("provider-and-consumer-on-a-bus");
+}
+
 // Every folder runs, including one added without a named TEST_CASE above (which is then a
 // failure: give it a name after its rule).
 TEST_CASE("links: every testdata/links scenario has a named test and matches its expectation",
@@ -244,7 +249,8 @@ TEST_CASE("links: every testdata/links scenario has a named test and matches its
       "pinctrl-config-child",    "interrupts-inherited-parent", "remote-endpoint-cycle",
       "iommus-optional",         "pwms-since-5.15",         "disabled-supplier",
       "supplier-without-device", "consumer-of-own-child",   "permissive-vs-on",
-      "overlay-fixed-clock",     "i2c-clients-need-driver", "overlay-simple-bus-vs-pm-bus"};
+      "overlay-fixed-clock",     "i2c-clients-need-driver", "overlay-simple-bus-vs-pm-bus",
+      "provider-and-consumer-on-a-bus"};
   for (const std::string& folder : folders) {
     INFO("testdata/links/" << folder);
     CHECK(known.count(folder) == 1);
