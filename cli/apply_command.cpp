@@ -9,9 +9,6 @@
 #include "core/overlay_session.h"
 #include "fdt/blob_io.h"
 
-#include <unistd.h>
-
-#include <cstdlib>
 #include <iostream>
 #include <memory>
 

@@ -144,7 +144,8 @@ void add_links_command(CLI::App& app, int& exit_status) {
   auto options = std::make_shared<LinksOptions>();
   CLI::App* cmd = app.add_subcommand("links", "Devices and fw_devlink device links after boot and after the overlays");
   add_common_options(*cmd, options->common, false);
-  cmd->add_flag("--dot", options->dot, "Print a graphviz graph (supplier -> consumer) instead");
+  cmd->add_flag("--dot", options->dot, "Print a graphviz graph (supplier -> consumer) instead")
+      ->excludes(cmd->get_option("--json"));
   cmd->callback([options, &exit_status] { exit_status = run_links(*options); });
 }
 

@@ -5,6 +5,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <iostream>
+
 int main(int argc, char** argv) {
   CLI::App app{"ovlcheck: predict the kernel's device tree overlay apply and remove"};
   app.require_subcommand(1);
@@ -16,8 +18,9 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    int status = app.exit(e);
-    return status == 0 ? ovl::cli::kExitClean : ovl::cli::kExitCannotRun;
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    std::cerr << "ovlcheck: error: " << e.what() << " (see ovlcheck --help)\n";  // one line, as for bad input
+    return ovl::cli::kExitCannotRun;
   }
   return exit_status;
 }

@@ -6,6 +6,7 @@
 #include "cli/remove_report.h"
 #include "cli/session_setup.h"
 
+#include "core/kernel_messages.h"
 #include "core/overlay_session.h"
 
 #include <unistd.h>
@@ -111,8 +112,7 @@ int run_remove(const RemoveOptions& options) {
   report.apply.base = common.base;
   report.apply.drivers = drivers.describe();
   report.with_trace = options.trace;
-  report.barrier_name = profile.has(Feature::kLinkReleaseOnWorkqueue) ? "device_link_wait_removal()"
-                                                                       : "srcu_barrier()";
+  report.barrier_name = kmsg::barrier_name(profile);
   for (bool barrier : {false, true}) {
     report.runs.push_back(replay(inputs, profile, drivers, common, *order, barrier, options.trace,
                                  barrier ? nullptr : &report.apply));

@@ -19,6 +19,13 @@ void print_lines(std::ostringstream& out, const std::vector<KernelLine>& lines, 
   }
 }
 
+// Findings the kernel is silent about (a refusal without a line, a predicted oops).
+void print_silent_findings(std::ostringstream& out, const KernelLog& log, const char* indent) {
+  for (const Finding& f : log.findings()) {
+    if (f.message.empty()) out << indent << severity_name(f.severity) << ": " << f.code << ": " << f.detail << "\n";
+  }
+}
+
 }  // namespace
 
 std::string render_remove_text(const RemoveReport& report, bool colour) {
@@ -30,13 +37,15 @@ std::string render_remove_text(const RemoveReport& report, bool colour) {
     const ApplyOutcome& r = o.outcome;
     out << "  " << o.file << ": "
         << (r.applied ? "applied as overlay #" + std::to_string(r.id)
-                      : "refused (" + errno_name(r.result) + ", " + r.error_code() + ")")
+                      : "refused (" + errno_name(r.result) + ", " + r.error_code() + ")" +
+                            (r.id != 0 ? "; the kernel still holds it as overlay #" + std::to_string(r.id) : ""))
         << "\n";
     for (const DeviceChange& d : r.devices) {
       if (d.created) out << "    device " << bus_name(d.bus) << " " << d.node << "\n";
     }
     for (const LinkSummary& l : r.links) out << "    link " << l.consumer << " -> " << l.supplier << " (" << l.property << ")\n";
     print_lines(out, r.log.lines(), colour, "    ");
+    print_silent_findings(out, r.log, "    ");
   }
   for (const RemovalRun& run : report.runs) {
     out << "\nremoval " << (run.barrier ? "with " + report.barrier_name : std::string("without the barrier"))
@@ -46,6 +55,7 @@ std::string render_remove_text(const RemoveReport& report, bool colour) {
       out << "  remove #" << r.id << " (" << op.file << "): "
           << (r.removed ? "removed" : "refused (" + errno_name(r.result) + ")") << "\n";
       print_lines(out, r.log.lines(), colour, "    ");
+      print_silent_findings(out, r.log, "    ");
       for (const UnbalancedNode& u : r.unbalanced) {
         out << "    " << u.node << " has " << u.refcount << " references, expected 1; held by:\n";
         for (const std::string& h : u.holders) out << "      - " << h << "\n";
@@ -61,7 +71,8 @@ std::string render_remove_text(const RemoveReport& report, bool colour) {
     }
     bool clean = run.later.lines().empty();
     for (const RemoveOperation& op : run.operations) {
-      clean = clean && op.outcome.log.lines().empty() && op.after.lines().empty();
+      clean = clean && op.outcome.log.lines().empty() && op.outcome.log.findings().empty() &&
+              op.after.lines().empty() && op.outcome.removed;
     }
     if (run.operations.empty()) {
       out << "  nothing to remove: the kernel gave no overlay an id\n";

@@ -47,7 +47,7 @@ std::vector<std::string> DeviceModel::relaxed_flags() const {
   std::vector<std::string> flags = {"MANAGED"};
   if (profile_.has(Feature::kInferredLinkFlag)) flags.push_back("INFERRED");
   flags.push_back("SYNC_STATE_ONLY");
-  if (profile_.has(Feature::kLinkToExactSupplierNode)) flags.push_back("CYCLE");
+  if (profile_.has(Feature::kDeviceLinkCycleFlag)) flags.push_back("CYCLE");
   return flags;
 }
 

@@ -136,3 +136,11 @@ std::string bad_node_put(const KernelProfile& profile, const std::string& node) 
 }
 
 }  // namespace ovl::kmsg
+
+namespace ovl::kmsg {
+
+std::string barrier_name(const KernelProfile& profile) {
+  return profile.has(Feature::kLinkReleaseOnWorkqueue) ? "device_link_wait_removal()" : "srcu_barrier()";
+}
+
+}  // namespace ovl::kmsg

@@ -49,6 +49,10 @@ std::string leak_before_free(const std::string& node);
 std::string unexpected_properties(const std::string& node);
 std::string bad_node_put(const KernelProfile& profile, const std::string& node);
 
+// What waits for pending device-link releases in of_changeset_destroy(): the 2020 RFC's
+// srcu_barrier() in the SRCU era, device_link_wait_removal() once releases are work items.
+std::string barrier_name(const KernelProfile& profile);
+
 // drivers/of/platform.c
 std::string platform_notify_failed(const std::string& node);
 

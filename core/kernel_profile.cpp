@@ -12,6 +12,8 @@ const std::vector<FeatureHistory>& feature_history() {
        "of: dynamic: do not print a property for node actions (v6.6)"},
       {Feature::kFwDevlinkOn, "fw-devlink-on", {{5, 13, 0}, {}},
        "driver core: Set fw_devlink=on by default (v5.13)"},
+      {Feature::kDeviceLinkCycleFlag, "devlink-cycle-flag", {{6, 3, 0}, {{6, 1, 53}}},
+       "driver core: fw_devlink: Add DL_FLAG_CYCLE support (v6.3)"},
       {Feature::kInferredLinkFlag, "devlink-inferred-flag", {{5, 12, 0}, {}},
        "driver core: Add DL_FLAG_INFERRED (v5.12)"},
       {Feature::kLinkReleaseOnWorkqueue, "devlink-release-workqueue", {{5, 13, 0}, {{5, 10, 42}}},

@@ -1,7 +1,8 @@
 // What differs between kernel versions, as data. A profile is the set of behaviour changes
 // ("features") that a given release has, computed from one table of when each change reached
-// mainline and which stable branches took it. Code asks `profile.has(Feature::X)`; it never
-// compares version numbers itself.
+// mainline and which stable branches took it. Code asks `profile.has(Feature::X)`, or looks the
+// version up in a data table whose rows carry a Lifespan (the supplier bindings); it never
+// compares version numbers itself. A version newer than any row behaves like the newest known.
 #pragma once
 
 #include "core/expected.h"
@@ -48,6 +49,9 @@ enum class Feature {
   // phandle fixup failed" line (a46a0805635d with 5275e8b5293f, v6.15; stable 6.12.26; seen on
   // 6.1.192 with the oracle, first 6.1.y release not pinned).
   kResolverLabelErrorAlone,
+  // A link relaxed because it closes a cycle carries DL_FLAG_CYCLE (v6.3, with the cycle rework;
+  // in 6.1.y since 6.1.53 with the fw_devlink backports).
+  kDeviceLinkCycleFlag,
   // fw_devlink marks the links it creates DL_FLAG_INFERRED (v5.12).
   kInferredLinkFlag,
   kCount,
