@@ -6,10 +6,14 @@
 namespace ovl {
 namespace {
 
-std::string fold_case(std::string_view name) {
-  std::string folded(name);
-  for (char& c : folded) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return folded;
+char fold(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
+
+bool equal_ignoring_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (fold(a[i]) != fold(b[i])) return false;
+  }
+  return true;
 }
 
 void erase_value(std::vector<NodeId>& ids, NodeId id) {
@@ -17,6 +21,16 @@ void erase_value(std::vector<NodeId>& ids, NodeId id) {
 }
 
 }  // namespace
+
+std::size_t ChildKeyHash::operator()(const ChildKeyView& k) const {
+  std::size_t h = 1469598103934665603ull ^ k.parent;  // FNV-1a over the case-folded name
+  for (char c : k.name) h = (h ^ static_cast<unsigned char>(fold(c))) * 1099511628211ull;
+  return h;
+}
+
+bool ChildKeyEqual::same(ChildKeyView a, ChildKeyView b) {
+  return a.parent == b.parent && equal_ignoring_case(a.name, b.name);
+}
 
 DeviceTree::DeviceTree() {
   nodes_.emplace_back();
@@ -66,7 +80,6 @@ void DeviceTree::index_link(NodeId id) {
   Node& n = nodes_[id];
   n.linked = true;
   children_by_name_[ChildKey{n.parent, n.full_name}].push_back(id);
-  children_by_folded_name_[ChildKey{n.parent, fold_case(n.full_name)}].push_back(id);
   if (n.phandle != 0) {
     nodes_by_phandle_[n.phandle].push_back(id);
     if (n.phandle != kIllegalPhandle) ++phandle_counts_[n.phandle];
@@ -77,7 +90,6 @@ void DeviceTree::index_unlink(NodeId id) {
   Node& n = nodes_[id];
   n.linked = false;
   erase_value(children_by_name_[ChildKey{n.parent, n.full_name}], id);
-  erase_value(children_by_folded_name_[ChildKey{n.parent, fold_case(n.full_name)}], id);
   if (n.phandle != 0) {
     erase_value(nodes_by_phandle_[n.phandle], id);
     if (n.phandle != kIllegalPhandle && --phandle_counts_[n.phandle] == 0) {
@@ -99,22 +111,27 @@ void DeviceTree::set_phandle(NodeId id, std::uint32_t phandle) {
 
 NodeId DeviceTree::find_child(NodeId parent, std::string_view name) const {
   auto it = children_by_name_.find(ChildKeyView{parent, name});
-  if (it == children_by_name_.end() || it->second.empty()) return kNoNode;
-  if (it->second.size() == 1) return it->second.front();
-  // Same-named siblings: the first in list order, as a walk of the child list would find.
-  for (NodeId c = nodes_[parent].first_child; c != kNoNode; c = nodes_[c].next_sibling) {
-    if (nodes_[c].full_name == name) return c;
+  if (it == children_by_name_.end()) return kNoNode;
+  NodeId match = kNoNode;
+  for (NodeId c : it->second) {
+    if (nodes_[c].full_name != name) continue;
+    if (match != kNoNode) return first_child_named(parent, name, false);  // several: list order
+    match = c;
   }
-  return kNoNode;
+  return match;
 }
 
 NodeId DeviceTree::find_child_ignore_case(NodeId parent, std::string_view name) const {
-  std::string folded = fold_case(name);
-  auto it = children_by_folded_name_.find(ChildKeyView{parent, folded});
-  if (it == children_by_folded_name_.end() || it->second.empty()) return kNoNode;
+  auto it = children_by_name_.find(ChildKeyView{parent, name});
+  if (it == children_by_name_.end() || it->second.empty()) return kNoNode;
   if (it->second.size() == 1) return it->second.front();
+  return first_child_named(parent, name, true);
+}
+
+// Same-named siblings: the first in list order, as a walk of the child list would find.
+NodeId DeviceTree::first_child_named(NodeId parent, std::string_view name, bool ignore_case) const {
   for (NodeId c = nodes_[parent].first_child; c != kNoNode; c = nodes_[c].next_sibling) {
-    if (fold_case(nodes_[c].full_name) == folded) return c;
+    if (ignore_case ? equal_ignoring_case(nodes_[c].full_name, name) : nodes_[c].full_name == name) return c;
   }
   return kNoNode;
 }

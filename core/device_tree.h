@@ -60,7 +60,8 @@ struct Node {
   bool has(NodeFlag flag) const { return (flags & flag) != 0; }
 };
 
-// Key of the child-name indexes: (parent, name), looked up without building a string.
+// Key of the child-name index: (parent, name), compared ignoring ASCII case (of_node_cmp) and
+// looked up without building a string; exact-case lookups pick from the matches.
 struct ChildKey {
   NodeId parent;
   std::string name;
@@ -71,18 +72,17 @@ struct ChildKeyView {
 };
 struct ChildKeyHash {
   using is_transparent = void;
-  std::size_t operator()(const ChildKeyView& k) const {
-    return std::hash<std::string_view>()(k.name) * 31u + k.parent;
-  }
+  std::size_t operator()(const ChildKeyView& k) const;
   std::size_t operator()(const ChildKey& k) const { return (*this)(ChildKeyView{k.parent, k.name}); }
 };
 struct ChildKeyEqual {
   using is_transparent = void;
   static ChildKeyView view(const ChildKey& k) { return {k.parent, k.name}; }
   static ChildKeyView view(const ChildKeyView& k) { return k; }
+  static bool same(ChildKeyView a, ChildKeyView b);
   template <class A, class B>
   bool operator()(const A& a, const B& b) const {
-    return view(a).parent == view(b).parent && view(a).name == view(b).name;
+    return same(view(a), view(b));
   }
 };
 
@@ -133,15 +133,14 @@ class DeviceTree {
   bool is_ancestor(NodeId ancestor, NodeId id) const;
 
  private:
+  NodeId first_child_named(NodeId parent, std::string_view name, bool ignore_case) const;
   void index_link(NodeId id);
   void index_unlink(NodeId id);
 
   std::vector<Node> nodes_;
-  // Linked children by (parent, exact name) and by (parent, lower-cased name). Duplicate names are
-  // legal in a blob, so each key keeps every child; the first in list order wins a lookup.
-  using ChildIndex = std::unordered_map<ChildKey, std::vector<NodeId>, ChildKeyHash, ChildKeyEqual>;
-  ChildIndex children_by_name_;
-  ChildIndex children_by_folded_name_;
+  // Linked children by (parent, name ignoring case). Same-named siblings are legal in a blob, so
+  // each key keeps every child; the first in list order wins a lookup.
+  std::unordered_map<ChildKey, std::vector<NodeId>, ChildKeyHash, ChildKeyEqual> children_by_name_;
   std::unordered_map<std::uint32_t, std::vector<NodeId>> nodes_by_phandle_;
   std::map<std::uint32_t, std::uint32_t> phandle_counts_;  // attached phandles, for max_phandle()
 };
