@@ -15,7 +15,7 @@ struct Inputs {
   std::vector<fdt::LoadedBlob> overlays;
 };
 
-// Errors read "'FILE': CAUSE"; an overlay blob without any fragment is refused here.
+// Errors read "'FILE': CAUSE": only blobs the kernel could not unflatten are refused here.
 Expected<Inputs> load_inputs(const std::string& base, const std::vector<std::string>& overlays);
 
 // Prints "ovlcheck: error: MESSAGE" on stderr and returns kExitCannotRun.

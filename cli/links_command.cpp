@@ -26,13 +26,24 @@ struct Snapshot {
 
 Json overlay_id(int id) { return id == 0 ? Json(nullptr) : Json(id); }
 
+// Which bus a bound device registers and which rule decided it; null when it hosts none and no
+// table or --drivers entry said so (the node-name fallback found nothing).
+Json hosts_json(const Device& d) {
+  const BusDecision& h = d.hosts;
+  if (!d.bound || (h.bus == HostedBus::kNone && h.rule == BusRule::kNodeName)) return nullptr;
+  return {{"bus", hosted_bus_name(h.bus)},
+          {"rule", bus_rule_name(h.rule)},
+          {"compatible", h.compatible.empty() ? Json(nullptr) : Json(h.compatible)},
+          {"source", std::string(h.source)}};
+}
+
 Snapshot snapshot(const DeviceModel& model) {
   Snapshot s;
   const DeviceTree& tree = model.tree();
   for (const Device& d : model.devices()) {
     if (!d.registered) continue;
     s.devices.push_back({{"node", tree.path(d.node)}, {"bus", bus_name(d.bus)}, {"bound", d.bound},
-                         {"overlay", overlay_id(d.overlay_id)}});
+                         {"overlay", overlay_id(d.overlay_id)}, {"hosts", hosts_json(d)}});
   }
   for (const DeviceLink& l : model.links()) {
     if (l.state != LinkState::kActive) continue;
@@ -84,6 +95,14 @@ std::string render_text(const Json& report) {
     const Json& s = report[stage];
     out << "\n" << (std::string(stage) == "boot" ? "after boot" : "after applying the overlays") << ": "
         << s["devices"].size() << " devices, " << s["links"].size() << " links\n";
+    for (const Json& d : s["devices"]) {
+      const Json& h = d["hosts"];
+      if (h.is_null() || h["bus"] == "none") continue;
+      out << "  " << d["node"].get<std::string>() << " hosts an " << h["bus"].get<std::string>() << " bus ("
+          << h["rule"].get<std::string>()
+          << (h["compatible"].is_null() ? "" : " " + h["compatible"].get<std::string>()) << ": "
+          << h["source"].get<std::string>() << ")\n";
+    }
     for (const Json& l : s["links"]) {
       out << "  " << l["consumer"].get<std::string>() << " -> " << l["supplier"].get<std::string>() << " ("
           << l["property"].get<std::string>() << ")" << (l["overlay"].is_null() ? "" : "  [overlay]") << "\n";

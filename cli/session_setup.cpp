@@ -4,7 +4,7 @@
 
 #include <cstdlib>
 #include <fstream>
-#include <set>
+#include <iterator>
 
 namespace ovl::cli {
 
@@ -25,16 +25,11 @@ Expected<DriverSet> load_driver_set(const std::string& option) {
   if (option == "none") return DriverSet::none();
   std::ifstream in(option);
   if (!in) return Error{"'" + option + "': cannot read the driver list"};
-  std::set<std::string> compatibles;
-  std::string line;
-  while (std::getline(in, line)) {
-    line = line.substr(0, line.find('#'));
-    std::size_t first = line.find_first_not_of(" \t\r");
-    if (first == std::string::npos) continue;
-    std::size_t last = line.find_last_not_of(" \t\r");
-    compatibles.insert(line.substr(first, last - first + 1));
-  }
-  return DriverSet::only(std::move(compatibles));
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  if (in.bad()) return Error{"'" + option + "': cannot read the driver list"};
+  auto set = DriverSet::parse(text);
+  if (!set) return Error{"'" + option + "': " + set.error().message};
+  return set;
 }
 
 }  // namespace ovl::cli

@@ -11,9 +11,10 @@ namespace {
 class Builder {
  public:
   Builder(DeviceTree& live, const DeviceTree& overlay, const OverlayFragments& fragments,
-          Changeset& changeset, KernelLog& log, std::uint64_t& next_identity)
-      : live_(live), overlay_(overlay), fragments_(fragments), changeset_(changeset), log_(log),
-        next_identity_(next_identity) {}
+          const KernelProfile& profile, Changeset& changeset, KernelLog& log,
+          std::uint64_t& next_identity)
+      : live_(live), overlay_(overlay), fragments_(fragments), profile_(profile),
+        changeset_(changeset), log_(log), next_identity_(next_identity) {}
 
   int build() {
     std::size_t ordinary = fragments_.fragments.size() - (fragments_.has_symbols_fragment ? 1 : 0);
@@ -122,7 +123,8 @@ class Builder {
     return 0;
   }
 
-  // dup_and_fixup_symbol_prop: "/fragment@N/__overlay__/tail" becomes "<target path>/tail".
+  // dup_and_fixup_symbol_prop: "/fragment@N/__overlay__/tail" becomes "<target path>/tail"; for
+  // the root target that is "//tail" until the kernel drops the root's "/" (the profile says).
   bool fixup_symbol(const Property& source, Property& out) {
     std::string_view path = source.as_string();
     if (path.empty()) return false;
@@ -137,7 +139,11 @@ class Builder {
     std::size_t prefix = overlay_.path(fragment->overlay).size();
     if (prefix > path.size()) return false;
     std::string value = live_.path(fragment->target);
-    value.append(path.substr(prefix));
+    std::string_view tail = path.substr(prefix);
+    if (value == "/" && !tail.empty() && profile_.has(Feature::kRootTargetSymbolsSingleSlash)) {
+      value.clear();
+    }
+    value.append(tail);
     out.name = source.name;
     out.value.assign(value.begin(), value.end());
     out.value.push_back(0);
@@ -147,6 +153,7 @@ class Builder {
   DeviceTree& live_;
   const DeviceTree& overlay_;
   const OverlayFragments& fragments_;
+  const KernelProfile& profile_;
   Changeset& changeset_;
   KernelLog& log_;
   std::uint64_t& next_identity_;
@@ -155,8 +162,9 @@ class Builder {
 }  // namespace
 
 int build_changeset(DeviceTree& live, const DeviceTree& overlay, const OverlayFragments& fragments,
-                    Changeset& changeset, KernelLog& log, std::uint64_t& next_identity) {
-  Builder builder(live, overlay, fragments, changeset, log, next_identity);
+                    const KernelProfile& profile, Changeset& changeset, KernelLog& log,
+                    std::uint64_t& next_identity) {
+  Builder builder(live, overlay, fragments, profile, changeset, log, next_identity);
   if (int err = builder.build()) return err;
   return check_duplicate_entries(live, changeset, log);
 }

@@ -5,6 +5,7 @@
 #include "core/changeset.h"
 #include "core/device_tree.h"
 #include "core/kernel_log.h"
+#include "core/kernel_profile.h"
 #include "core/overlay_fragments.h"
 
 #include <cstdint>
@@ -16,7 +17,8 @@ namespace ovl {
 // in `live`, detached, flagged OF_OVERLAY, for the changeset to attach. Returns 0 or the kernel's
 // negative errno. `next_identity` numbers the properties it creates.
 int build_changeset(DeviceTree& live, const DeviceTree& overlay, const OverlayFragments& fragments,
-                    Changeset& changeset, KernelLog& log, std::uint64_t& next_identity);
+                    const KernelProfile& profile, Changeset& changeset, KernelLog& log,
+                    std::uint64_t& next_identity);
 
 // changeset_dup_entry_check: two entries for one node, or for one property of one node, are an
 // error; every such pair is reported, in entry order. Returns 0 or -EINVAL.

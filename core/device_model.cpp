@@ -2,6 +2,7 @@
 // fw_devlink lives in fw_devlink.cpp, device links in device_links.cpp.
 #include "core/device_model.h"
 
+#include "core/bus_controllers.h"
 #include "core/kernel_drivers.h"
 #include "core/kernel_messages.h"
 #include "core/reconfig_state.h"
@@ -22,6 +23,8 @@ bool is_default_bus(const DeviceTree& tree, NodeId node) {
   }
   return false;
 }
+
+Bus client_bus(HostedBus hosted) { return hosted == HostedBus::kI2c ? Bus::kI2c : Bus::kSpi; }
 
 }  // namespace
 
@@ -190,21 +193,26 @@ void DeviceModel::on_bound(DeviceId id, KernelLog& log) {
     devices_[id].populated_children = true;
     populate_bus(node, id, true, devices_[id].overlay_id, log);
   }
-  if (devices_[id].bus == Bus::kPlatform && hosted_bus(tree_, node) != HostedBus::kNone) {
-    populate_clients(id, node, log);
+  if (devices_[id].bus == Bus::kPlatform) {
+    // The bound driver registers an adapter/controller (or not): decided once, at bind.
+    devices_[id].hosts = decide_hosted_bus(tree_, node, drivers_);
+    if (devices_[id].hosts.bus != HostedBus::kNone) {
+      populate_clients(id, node, client_bus(devices_[id].hosts.bus), log);
+    }
   }
   std::vector<NodeId> channels;
   tree_.for_each_child(node, [&](NodeId c) {
     if (is_mux_channel(tree_, c) && is_available(tree_, c)) channels.push_back(c);
   });
-  for (NodeId channel : channels) populate_clients(id, channel, log);
+  for (NodeId channel : channels) {
+    populate_clients(id, channel, client_bus(bus_by_node_name(tree_.node(channel).full_name)), log);
+  }
   if (profile_.has(Feature::kLinkToExactSupplierNode)) pick_up_dangling_consumers(id, log);
 }
 
 // A bound i2c or spi controller (or a mux channel) registers its bus; each available child of
 // the bus node becomes a client.
-void DeviceModel::populate_clients(DeviceId controller, NodeId bus_node, KernelLog& log) {
-  Bus bus = hosted_bus(tree_, bus_node) == HostedBus::kI2c ? Bus::kI2c : Bus::kSpi;
+void DeviceModel::populate_clients(DeviceId controller, NodeId bus_node, Bus bus, KernelLog& log) {
   std::vector<NodeId> children;
   tree_.for_each_child(bus_node, [&](NodeId c) { children.push_back(c); });
   for (NodeId child : children) {
@@ -231,16 +239,19 @@ bool DeviceModel::create_client(NodeId node, Bus bus, DeviceId controller, int o
   return true;
 }
 
+// of_find_i2c_adapter_by_node / of_find_spi_controller_by_node: a bound controller whose driver
+// registered this bus on `node`, or the bound multiplexer of a channel node.
 DeviceId DeviceModel::hosting_controller(NodeId node, Bus bus) const {
-  HostedBus hosted = hosted_bus(tree_, node);
-  bool match = (bus == Bus::kI2c && hosted == HostedBus::kI2c) || (bus == Bus::kSpi && hosted == HostedBus::kSpi);
-  if (!match) return kNoDevice;
-  // A controller's own node, or a mux channel whose multiplexer device is bound.
-  NodeId owner = is_mux_channel(tree_, node) ? tree_.node(node).parent : node;
+  bool channel = is_mux_channel(tree_, node);
+  NodeId owner = channel ? tree_.node(node).parent : node;
   DeviceId controller = owner == kNoNode ? kNoDevice : device_of(owner);
   if (controller == kNoDevice || !devices_[controller].bound) return kNoDevice;
-  if (owner == node && devices_[controller].bus != Bus::kPlatform) return kNoDevice;
-  return controller;
+  if (channel) {
+    return client_bus(bus_by_node_name(tree_.node(node).full_name)) == bus ? controller : kNoDevice;
+  }
+  const BusDecision& hosts = devices_[controller].hosts;
+  if (devices_[controller].bus != Bus::kPlatform || hosts.bus == HostedBus::kNone) return kNoDevice;
+  return client_bus(hosts.bus) == bus ? controller : kNoDevice;
 }
 
 void DeviceModel::unbind(DeviceId id, KernelLog& log) {
@@ -278,6 +289,7 @@ void DeviceModel::unbind(DeviceId id, KernelLog& log) {
     devices_[id].populated_children = false;
   }
   devices_[id].bound = false;
+  devices_[id].hosts = {};
 }
 
 // device_unregister(): device_del() then the registration reference.

@@ -6,6 +6,7 @@
 // changed between releases is read from the KernelProfile.
 #pragma once
 
+#include "core/bus_controllers.h"
 #include "core/changeset_action.h"
 #include "core/device_tree.h"
 #include "core/driver_set.h"
@@ -37,6 +38,8 @@ struct Device {
   bool registered = false;  // between device_add() and device_del()
   bool bound = false;       // a driver is bound
   bool populated_children = false;  // its probe populated its children (of_platform_populate)
+  // Set when it binds: the i2c or spi bus it registers (if any), and which rule said so.
+  BusDecision hosts;
   // Device references: 1 for registration, +1 per live or not-yet-freed device link.
   int refs = 0;
   bool released = false;
@@ -89,6 +92,10 @@ class DeviceModel {
   void notify(ChangesetAction action, NodeId node, const Property* property,
               const Property* old_property, int overlay_id, KernelLog& log);
 
+  // fw_devlink_refresh_fwnode() after an overlay's notifications: the nearest bound bus device at
+  // or above `node` picks up the consumers of its children that got no device.
+  void refresh_fwnode(NodeId node, KernelLog& log);
+
   // Deferred link releases not yet run (call_srcu callbacks or device_link_wq work items).
   const std::vector<LinkId>& pending_releases() const { return pending_; }
   // Runs one pending release (by position in pending_releases()), or all (a barrier).
@@ -129,7 +136,7 @@ class DeviceModel {
   bool create_platform_device(NodeId node, DeviceId parent, int overlay_id, KernelLog& log);
   void destroy_platform_device(DeviceId id, KernelLog& log);
   void populate_bus(NodeId bus, DeviceId parent, bool strict, int overlay_id, KernelLog& log);
-  void populate_clients(DeviceId controller, NodeId bus_node, KernelLog& log);
+  void populate_clients(DeviceId controller, NodeId bus_node, Bus bus, KernelLog& log);
   bool create_client(NodeId node, Bus bus, DeviceId controller, int overlay_id, KernelLog& log);
   void pick_up_dangling_consumers(DeviceId id, KernelLog& log);
   DeviceId hosting_controller(NodeId node, Bus bus) const;
@@ -139,6 +146,7 @@ class DeviceModel {
   void parse_supplier_tree(NodeId node, KernelLog& log);
   void add_pending(NodeId consumer, NodeId supplier, const std::string& property, bool ignore);
   void link_device(DeviceId id, KernelLog& log);
+  void link_waiting_consumers(DeviceId id, KernelLog& log);
   void link_to_suppliers(DeviceId id, NodeId node, KernelLog& log);
   LinkResult create_devlink(DeviceId consumer, const PendingSupplier& pending, bool own, KernelLog& log);
   DeviceId supplier_device(NodeId supplier_node) const;

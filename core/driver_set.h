@@ -4,8 +4,12 @@
 // boot-time OF_DECLARE providers (fixed clocks, interrupt controllers, timers) the kernel has.
 #pragma once
 
+#include "core/bus_class.h"
 #include "core/device_tree.h"
+#include "core/expected.h"
 
+#include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -19,10 +23,17 @@ class DriverSet {
   static DriverSet only(std::set<std::string> compatibles) {
     return DriverSet(Mode::kList, std::move(compatibles));
   }
+  // A --drivers file's text: one compatible a line, `#` comments; after the compatible an
+  // optional `bus=i2c`, `bus=spi` or `bus=none` states whether its driver registers an i2c
+  // adapter or spi controller (for compatibles ovlcheck's table does not know, or to override
+  // it). Errors name the line.
+  static Expected<DriverSet> parse(std::string_view text);
 
   // Whether some driver (or OF_DECLARE hook) matches one of the node's compatible strings.
   bool matches(const DeviceTree& tree, NodeId node) const;
   bool matches(const std::string& compatible) const;
+  // The bus class the driver list states for a compatible, if it states one.
+  std::optional<HostedBus> stated_bus(const std::string& compatible) const;
   // Words for reports: which assumption was used.
   std::string describe() const;
 
@@ -32,6 +43,7 @@ class DriverSet {
 
   Mode mode_;
   std::set<std::string> compatibles_;
+  std::map<std::string, HostedBus> stated_buses_;
 };
 
 // The node's compatible strings, in order.

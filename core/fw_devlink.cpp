@@ -112,10 +112,14 @@ DeviceModel::LinkResult DeviceModel::create_devlink(DeviceId consumer, const Pen
 
 // fw_devlink_link_device(): called from device_add() for a node's primary device.
 void DeviceModel::link_device(DeviceId id, KernelLog& log) {
-  NodeId node = devices_[id].node;
-  parse_supplier_tree(node, log);
+  parse_supplier_tree(devices_[id].node, log);
+  link_waiting_consumers(id, log);
+  link_to_suppliers(id, devices_[id].node, log);
+}
 
-  // __fw_devlink_link_to_consumers(): nodes that were waiting for this one.
+// __fw_devlink_link_to_consumers(): nodes that were waiting for this one.
+void DeviceModel::link_waiting_consumers(DeviceId id, KernelLog& log) {
+  NodeId node = devices_[id].node;
   if (auto it = pending_by_supplier_.find(node); it != pending_by_supplier_.end()) {
     std::vector<std::size_t> waiting = it->second;
     for (std::size_t i : waiting) {
@@ -133,7 +137,6 @@ void DeviceModel::link_device(DeviceId id, KernelLog& log) {
       create_devlink(proxy, pending, false, log);
     }
   }
-  link_to_suppliers(id, node, log);
 }
 
 // __fw_devlink_link_to_suppliers(): the device's own suppliers, then proxy links for the
@@ -181,6 +184,19 @@ void DeviceModel::pick_up_dangling_consumers(DeviceId id, KernelLog& log) {
       if (create_devlink(consumer, pending, true, log) != LinkResult::kWait) pending_suppliers_[i].live = false;
     }
   }
+}
+
+void DeviceModel::refresh_fwnode(NodeId node, KernelLog& log) {
+  // The closest node, itself or an ancestor, that is not NOT_DEVICE and has a device on a bus.
+  DeviceId dev = kNoDevice;
+  for (NodeId at = node; at != kNoNode && dev == kNoDevice; at = tree_.node(at).parent) {
+    if ((tree_.node(at).fwnode_flags & kFwnodeNotDevice) == 0) dev = device_of(at);
+  }
+  // Only a bound device redoes what binding did; an unbound one does it when it binds.
+  if (dev == kNoDevice || !devices_[dev].bound) return;
+  pick_up_dangling_consumers(dev, log);
+  link_waiting_consumers(dev, log);
+  retry_deferred_probes(log);  // driver_deferred_probe_trigger()
 }
 
 }  // namespace ovl

@@ -46,15 +46,4 @@ bool populates_children_on_probe(const DeviceTree& tree, NodeId node) {
   return any_of(compatibles_of(tree, node), kPopulatingDrivers);
 }
 
-HostedBus hosted_bus(const DeviceTree& tree, NodeId node) {
-  std::string_view name = DeviceTree::base_name(tree.node(node).full_name);
-  if (name == "i2c") return HostedBus::kI2c;
-  if (name == "spi") return HostedBus::kSpi;
-  return HostedBus::kNone;
-}
-
-bool is_mux_channel(const DeviceTree& tree, NodeId node) {
-  return hosted_bus(tree, node) != HostedBus::kNone && tree.node(node).properties.find("compatible") == nullptr;
-}
-
 }  // namespace ovl

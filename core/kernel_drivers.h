@@ -1,6 +1,6 @@
 // What ovlcheck knows about particular drivers, as data: boot-time OF_DECLARE providers that
-// never become platform devices, drivers that populate their children when they probe, and how
-// to recognise a node that hosts an i2c or spi bus.
+// never become platform devices, and drivers that populate their children when they probe.
+// Which drivers register an i2c or spi bus: core/bus_controllers.h.
 #pragma once
 
 #include "core/device_tree.h"
@@ -16,13 +16,5 @@ bool is_early_provider(const DeviceTree& tree, NodeId node, const DriverSet& dri
 // driver, simple-pm-bus for "simple-pm-bus" nodes): their children become platform devices and
 // the node becomes OF_POPULATED_BUS.
 bool populates_children_on_probe(const DeviceTree& tree, NodeId node);
-
-enum class HostedBus { kNone, kI2c, kSpi };
-// A bound controller whose node is named like an i2c or spi controller (the generic names of
-// the devicetree specification) registers that bus; its children become clients.
-HostedBus hosted_bus(const DeviceTree& tree, NodeId node);
-// A child node named "i2c"/"spi" without `compatible` below a bound device: a channel of a bus
-// multiplexer (i2c-mux), which registers it as an adapter of its own.
-bool is_mux_channel(const DeviceTree& tree, NodeId node);
 
 }  // namespace ovl

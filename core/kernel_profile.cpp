@@ -28,8 +28,19 @@ const std::vector<FeatureHistory>& feature_history() {
        "a46a0805635d of: resolver: Fix device node refcount leakage in of_resolve_phandles()"},
       {Feature::kOverlayNodesNotDevice, "overlay-nodes-not-device", {{6, 3, 0}, {{6, 1, 53}}},
        "1a50d9403fb9 treewide: Fix probing of devices in DT overlays"},
+      {Feature::kOverlayNodesNotDeviceReverted, "overlay-nodes-not-device-reverted", {{7, 2, 0}, {{6, 12, 97}}},
+       "7d67ddc5f0148 Revert \"treewide: Fix probing of devices in DT overlays\" (in -next after "
+       "v7.1-rc2, so v7.2 is assumed; Debian's changelog lists it in 6.12.97; absent from 6.1.192)"},
+      {Feature::kOverlayFwDevlinkRefresh, "overlay-fw-devlink-refresh", {{7, 2, 0}, {{6, 12, 111}}},
+       "76841259ac092 of: dynamic: Fix overlayed devices not probing because of fw_devlink (in -next "
+       "after v7.1-rc2, so v7.2 is assumed; Debian's changelog lists it in 6.12.111)"},
       {Feature::kSpiDevicesLinked, "spi-fwnode", {{5, 11, 0}, {}},
        "spi: Populate fwnode in of_register_spi_device() (v5.11)"},
+      {Feature::kRootTargetSymbolsSingleSlash, "root-target-symbols-single-slash",
+       {{7, 3, 0}, {{6, 1, 191}, {6, 12, 113}}},
+       "of/overlay: don't create \"//\" paths for fragments targeting the root (merged with "
+       "devicetree-fixes-for-7.3-2, ce1e0223d8ad; Debian's changelogs list it in 6.1.191 and "
+       "6.12.113; the oracle's 6.1.192 writes /node)"},
       {Feature::kNodeReleaseReworkedChecks, "of-node-release-v6.4", {{6, 4, 0}, {}},
        "of: do not use \"%pOF\" printk format on node with refcount of zero (v6.4)"},
   };

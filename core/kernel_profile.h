@@ -41,6 +41,15 @@ enum class Feature {
   // Nodes attached by an overlay are FWNODE_FLAG_NOT_DEVICE until a bus notifier makes a device
   // of them (1a50d9403fb9, v6.3; stable 6.1.53).
   kOverlayNodesNotDevice,
+  // ... undone: Revert "treewide: Fix probing of devices in DT overlays" (7d67ddc5f0148, queued
+  // for v7.2; stable 6.12.97). Overlay nodes are ordinary fwnodes again: a consumer of one that
+  // has no device yet waits for it instead of linking to its parent's device.
+  kOverlayNodesNotDeviceReverted,
+  // After the notifications, of_overlay_apply() re-runs fw_devlink for each fragment target's
+  // nearest bound bus device: its new child nodes without a device become NOT_DEVICE and their
+  // consumers link to it (overlay_fw_devlink_refresh, 76841259ac092 "of: dynamic: Fix overlayed
+  // devices not probing because of fw_devlink", queued for v7.2; stable 6.12.111).
+  kOverlayFwDevlinkRefresh,
   // spi devices carry their fwnode, so fw_devlink links them (v5.11).
   kSpiDevicesLinked,
   // of_node_release() prints "detected bad of_node_put() on %pOF/%s" and checks children (v6.4).
@@ -54,6 +63,12 @@ enum class Feature {
   kDeviceLinkCycleFlag,
   // fw_devlink marks the links it creates DL_FLAG_INFERRED (v5.12).
   kInferredLinkFlag,
+  // dup_and_fixup_symbol_prop() drops a root target's "/" before appending the path below
+  // __overlay__, so a label of a fragment targeting "/" reads "/node" in the live __symbols__;
+  // before, "//node", which the resolver of a later overlay cannot find (devicetree-fixes for
+  // v7.3, "of/overlay: don't create "//" paths for fragments targeting the root"; stable 6.1.191,
+  // 6.12.113).
+  kRootTargetSymbolsSingleSlash,
   kCount,
 };
 

@@ -47,7 +47,9 @@ void OverlaySession::follow_entry(const ChangesetEntry& entry, ChangesetAction a
   if (!is_node_action(action)) return;
   const std::string& name = live_.node(node).full_name;
   if (action == ChangesetAction::kAttachNode) {
-    if (profile_.has(Feature::kOverlayNodesNotDevice)) live_.node(node).fwnode_flags |= kFwnodeNotDevice;
+    if (profile_.has(Feature::kOverlayNodesNotDevice) && !profile_.has(Feature::kOverlayNodesNotDeviceReverted)) {
+      live_.node(node).fwnode_flags |= kFwnodeNotDevice;
+    }
     refs_.get(node, kSysfsHolder);
     if (parent != kNoNode) refs_.get(parent, sysfs_child_holder(name));
   } else if (action == ChangesetAction::kDetachNode) {

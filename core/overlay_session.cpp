@@ -101,6 +101,10 @@ ApplyOutcome OverlaySession::apply(const std::string& label, DeviceTree overlay)
     outcome.applied = true;
     outcome.changeset = summarize(live_, ovcs->changeset);
     notify_entries(*ovcs, false, outcome.log);
+    if (profile_.has(Feature::kOverlayFwDevlinkRefresh)) {
+      // overlay_fw_devlink_refresh(): every fragment's target, the symbols fragment's included.
+      for (const Fragment& f : ovcs->fragments.fragments) devices_.refresh_fwnode(f.target, outcome.log);
+    }
     // Links a binding consumer let go of are released shortly after; by the time anything else
     // happens to this tree they are gone.
     if (!defer_apply_releases_) devices_.run_all_releases(outcome.log);
@@ -125,7 +129,8 @@ int OverlaySession::run_apply(AppliedOverlay& ovcs, ApplyOutcome& outcome) {
   if (int err = resolve_phandles(live_, ovcs.overlay, profile_, log)) return err;
   int err = find_fragments(live_, ovcs.overlay, ovcs.fragments, log);
   if (err == 0) {
-    err = build_changeset(live_, ovcs.overlay, ovcs.fragments, ovcs.changeset, log, next_property_identity_);
+    err = build_changeset(live_, ovcs.overlay, ovcs.fragments, profile_, ovcs.changeset, log,
+                          next_property_identity_);
   }
   take_references(ovcs);  // whatever was found or built holds its references until removal
   if (err != 0) return err;

@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
-"""extract.py <kernel-6.1 dir>...: for every run-cases.sh serial log <run>.log in
-each dir, write
+"""extract.py [<kernel dir>...]: for every run-cases.sh serial log <run>.log in
+each dir (a scenario's kernel-6.1, kernel-6.12, ...; default: every
+*/kernel-*/ next to this script), write
 
   <run>.of.txt     the kernel's lines that start with "OF:" (the "[ t.tttttt] "
                    timestamp stripped), in log order, with the initramfs
                    "=== STEP ..." and "=== RESULT ..." lines kept in place.
-                   Only lines after "=== ORACLE START" (boot prints no OF: line
-                   in these runs; the script says so if one ever appears).
+                   Only lines after "=== ORACLE START" (6.1 prints no OF: line
+                   at boot in these runs; 6.12 prints one, "OF: reserved mem:
+                   Reserved memory: No reserved-memory node in the DT"; the
+                   script says how many it left out).
   <run>.state.txt  the same STEP/RESULT lines plus every DIFF block verbatim and
                    every device list, where platform devices already present in
                    the run's first device list (the boot baseline) are replaced
@@ -106,7 +109,8 @@ def one(path):
     open(base + '.state.txt', 'w').write('\n'.join(st) + '\n')
 
 
-for d in sys.argv[1:]:
+dirs = sys.argv[1:] or sorted(glob.glob(os.path.join(os.path.dirname(os.path.abspath(__file__)), '*', 'kernel-*')))
+for d in dirs:
     for f in sorted(glob.glob(os.path.join(d, '*.log'))):
         if os.path.basename(f).startswith('boot-dump.'):
             continue
