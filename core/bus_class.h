@@ -13,7 +13,6 @@ enum class BusRule {
   kDriversFile,      // a `bus=` word in the --drivers file, for the bound compatible
   kCompatibleTable,  // ovlcheck's table of adapter/controller drivers (core/bus_controllers.cpp)
   kNodeName,         // fallback: the dt-schema node-name pattern (compatible unknown)
-  kMuxChannel,       // a compatible-less i2c/spi child of a bound multiplexer
 };
 
 const char* hosted_bus_name(HostedBus bus);  // "i2c", "spi", "none"

@@ -89,7 +89,6 @@ const char* bus_rule_name(BusRule rule) {
     case BusRule::kDriversFile: return "drivers-file";
     case BusRule::kCompatibleTable: return "compatible-table";
     case BusRule::kNodeName: return "node-name";
-    case BusRule::kMuxChannel: return "mux-channel";
   }
   return "node-name";
 }

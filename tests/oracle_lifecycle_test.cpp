@@ -1,6 +1,7 @@
 // ovlcheck's predicted kernel lines against what a real kernel printed.
 //
 // testdata/lifecycle/<scenario>/kernel-6.1/*.of.txt are the `OF:` lines of Debian's 6.1.192
+// (kernel-6.12/: 6.12.117, where recorded; kRecordedKernels below)
 // booted under QEMU (../shared/oracle; how they were made: testdata/lifecycle/README.md), once
 // with the 2024 barrier (`barrier`) and once with device_link_wait_removal() patched out
 // (`nobarrier`). Each recording is one operation sequence:
@@ -8,7 +9,7 @@
 //   <overlay>.twice.<k>.of.txt          apply it twice, remove #1, #2, #1 back to back, wait
 //   stack.<A>+<B>.top.<k>.of.txt        apply A, B; remove B, wait, remove A, wait
 //   stack.<A>+<B>[.bottom].<k>.of.txt   apply A, B; remove A, wait, remove B, A back to back, wait
-// ovlcheck replays the same sequence for profile 6.1.192 with the oracle kernel's driver list;
+// ovlcheck replays the same sequence for that kernel's profile with its driver list;
 // its run without the barrier must print the nobarrier kernel's lines, its run with the barrier
 // the barrier kernel's, in the same order.
 #include "tests/support/dts_compiler.h"
