@@ -265,7 +265,7 @@ TEST_CASE("clean apply: exit 0, -o written, the JSON report names every field", 
   for (const char* key : {"file", "id", "applied", "result", "errno", "error", "changeset", "messages", "findings"}) {
     CHECK(o.contains(key));
   }
-  CHECK(o.at("file") == temp_path("cli-clean.dtbo"));
+  CHECK(o.at("file") == compiled("cli-clean.dtbo", kCleanOverlayDts));
   CHECK(o.at("id") == 1);  // idr_alloc(.., 1, 0): the first overlay gets #1
   CHECK(o.at("applied") == true);
   CHECK(o.at("result") == 0);
@@ -352,7 +352,7 @@ TEST_CASE("inputs ovlcheck cannot read: exit 2, one error line naming the file, 
   }
   SECTION("missing base") {
     std::string missing = temp_path("cli-no-base.dtb");
-    expect_cannot_run({"apply", "--base", missing, temp_path("cli-clean.dtbo")},
+    expect_cannot_run({"apply", "--base", missing, compiled("cli-clean.dtbo", kCleanOverlayDts)},
                       "ovlcheck: error: '" + missing + "': ");
   }
   SECTION("empty file") {
@@ -377,7 +377,7 @@ TEST_CASE("inputs ovlcheck cannot read: exit 2, one error line naming the file, 
   }
   SECTION("a --kernel value that is not a version") {
     // No file is at fault here, so the option is named instead of a file.
-    expect_cannot_run({"apply", "--kernel", "six.twelve", "--base", base, temp_path("cli-clean.dtbo")},
+    expect_cannot_run({"apply", "--kernel", "six.twelve", "--base", base, compiled("cli-clean.dtbo", kCleanOverlayDts)},
                       "ovlcheck: error: --kernel: 'six.twelve'");
   }
 }
