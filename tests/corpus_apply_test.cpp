@@ -675,7 +675,7 @@ TEST_CASE("kernel unittest overlays: of_overlay_fdt_apply() returns what unittes
   CHECK(checked > 0);
 }
 
-TEST_CASE("dtc test overlays: dtc's checks hold on the kernel's result; libfdt refusals are kernel refusals "
+TEST_CASE("dtc test overlays: dtc's checks hold on the kernel's result, and libfdt refusals are kernel refusals "
           "unless the resolver skips the entry",
           "[corpus][dtc]") {
   json manifest = load_manifest();

@@ -175,7 +175,7 @@ TEST_CASE("links: a *-supply property links the regulator", "[links][scenario]")
   run_scenario("supply-regulator");
 }
 
-TEST_CASE("links: *-gpios with #gpio-cells = <2>; exact gpios only from 5.12", "[links][scenario]") {
+TEST_CASE("links: a *-gpios property with #gpio-cells = <2> links each controller, a bare gpios property only from 5.12", "[links][scenario]") {
   run_scenario("gpios-cells-2");
 }
 
@@ -211,7 +211,7 @@ TEST_CASE("links: a consumer of its own child: refused before 6.3, cycle-relaxed
   run_scenario("consumer-of-own-child");
 }
 
-TEST_CASE("links: permissive era drops inferred links when the consumer binds; on era keeps them",
+TEST_CASE("links: the permissive era drops inferred links when the consumer binds, the on era keeps them",
           "[links][scenario]") {
   run_scenario("permissive-vs-on");
 }

@@ -11,6 +11,8 @@
 // The real-kernel recordings are compared line by line in oracle_lifecycle_test.cpp; these tests
 // use their own small trees.
 #include "tests/support/dts_compiler.h"
+#include "tests/support/kernel_lines.h"
+#include "tests/support/ovlcheck_run.h"
 #include "tests/support/run_command.h"
 
 #include <catch2/catch.hpp>
@@ -26,6 +28,9 @@
 using nlohmann::json;
 using ovl::test::CommandResult;
 using ovl::test::compile_dts;
+using ovl::test::expect_cannot_run;
+using ovl::test::ovlcheck;
+using ovl::test::report_of;
 using ovl::test::run_command;
 using ovl::test::temp_path;
 using ovl::test::write_bytes;
@@ -123,15 +128,8 @@ const std::string kConsumer = "/soc/ovl-consumer";
 const std::string kClock = "/soc/ovl-clock";
 const std::string kSensor = "/soc/i2c@20000/sensor@48";
 
-std::string error_line(const std::string& node) {
-  return "OF: ERROR: memory leak, expected refcount 1 instead of 2, of_node_get()/of_node_put() unbalanced - "
-         "destroy cset entry: attach overlay node " +
-         node;
-}
-
-std::string leak_line(const std::string& node) {
-  return "OF: ERROR: memory leak before free overlay changeset,  " + node;  // two spaces
-}
+std::string error_line(const std::string& node) { return ovl::test::refcount_error_line(node); }
+std::string leak_line(const std::string& node) { return ovl::test::leak_before_free_line(node); }
 
 std::string compiled(const std::string& name, const char* dts) { return ovl::test::compiled_file(name, dts); }
 
@@ -147,10 +145,6 @@ std::string drivers_file() {
   return path;
 }
 
-CommandResult ovlcheck(std::vector<std::string> args) {
-  args.insert(args.begin(), OVLCHECK_BINARY);
-  return run_command(args);
-}
 
 // `ovlcheck remove --json --kernel K --base <base> [extra...] overlays...`
 CommandResult remove_json(const std::string& kernel, const std::vector<std::string>& overlays,
@@ -161,18 +155,7 @@ CommandResult remove_json(const std::string& kernel, const std::vector<std::stri
   return ovlcheck(args);
 }
 
-json report_of(const CommandResult& r) {
-  INFO("exit " << r.exit_status << "\nstdout: " << r.out << "\nstderr: " << r.err);
-  json j = json::parse(r.out, nullptr, false);
-  REQUIRE_FALSE(j.is_discarded());
-  return j;
-}
-
-std::vector<std::string> texts(const json& messages) {
-  std::vector<std::string> out;
-  for (const auto& m : messages) out.push_back(m.at("text"));
-  return out;
-}
+std::vector<std::string> texts(const json& messages) { return ovl::test::message_texts(messages); }
 
 std::vector<std::string> unbalanced_nodes(const json& run) {
   std::vector<std::string> out;
@@ -189,13 +172,6 @@ std::map<std::string, int> destroy_checks(const json& run) {
   return out;
 }
 
-void expect_cannot_run(const CommandResult& r, const std::string& stderr_start) {
-  INFO("stdout: " << r.out << "\nstderr: " << r.err);
-  CHECK(r.exit_status == 2);
-  CHECK(r.out.empty());
-  CHECK(r.err.rfind(stderr_start, 0) == 0);
-  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
-}
 
 struct KernelCase {
   const char* kernel;
