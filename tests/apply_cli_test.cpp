@@ -365,15 +365,27 @@ TEST_CASE("inputs ovlcheck cannot read: exit 2, one error line naming the file, 
   }
 }
 
-TEST_CASE("the JSON report is byte-identical across runs", "[cli][apply]") {
+TEST_CASE("the JSON report and the -o file are byte-identical across runs, with the expected verdict",
+          "[cli][apply]") {
   for (const char* dts : {kCleanOverlayDts, kDuplicateNodeDts}) {
-    std::string overlay = compiled(dts == kCleanOverlayDts ? "cli-clean.dtbo" : "cli-dup-node.dtbo", dts);
+    const bool clean = dts == kCleanOverlayDts;
+    INFO((clean ? "clean overlay" : "two fragments adding one node"));
+    std::string overlay = compiled(clean ? "cli-clean.dtbo" : "cli-dup-node.dtbo", dts);
     std::string out = temp_path("cli-repeat.dtb");
+    std::filesystem::remove(out);
     CommandResult first = apply_json(overlay, out);
+    std::vector<std::uint8_t> first_blob = clean ? read_bytes(out) : std::vector<std::uint8_t>{};
     CommandResult second = apply_json(overlay, out);
-    CHECK(first.exit_status == second.exit_status);
+    // Two crashes with empty output would also be "identical": the verdict is checked first.
+    CHECK(first.exit_status == (clean ? 0 : 1));
+    CHECK(second.exit_status == first.exit_status);
+    json report = report_of(first);
+    CHECK(report.at("exit_status") == first.exit_status);
+    CHECK(report.at("overlays").at(0).at("applied") == clean);
+    if (!clean) CHECK(report.at("overlays").at(0).at("error") == "duplicate-node-entry");
     CHECK(first.out == second.out);
-    CHECK_FALSE(first.out.empty());
+    if (clean) CHECK(read_bytes(out) == first_blob);
+    else CHECK_FALSE(std::filesystem::exists(out));
   }
 }
 

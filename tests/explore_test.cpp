@@ -114,11 +114,7 @@ const std::string kLeakPrefix = ovl::test::kLeakBeforeFreePrefix;
 
 std::string compiled(const std::string& name, const char* dts) { return ovl::test::compiled_file(name, dts); }
 
-std::string drivers_file() {
-  std::string path = temp_path("ex-drivers.txt");
-  if (!fs::exists(path)) write_bytes(path, std::vector<std::uint8_t>(kDrivers, kDrivers + std::string(kDrivers).size()));
-  return path;
-}
+std::string drivers_file() { return ovl::test::text_file("ex-drivers.txt", kDrivers); }
 
 json explore(const char* name, const char* dts, const std::string& kernel = "6.1") {
   CommandResult r = run_command({OVLCHECK_BINARY, "remove", "--json", "--explore", "--kernel", kernel, "--drivers",

@@ -139,11 +139,7 @@ std::string bottom_file() { return compiled("rm-bottom.dtbo", kBottomDts); }
 std::string top_file() { return compiled("rm-top.dtbo", kTopDts); }
 std::string i2c_file() { return compiled("rm-i2c.dtbo", kI2cDts); }
 
-std::string drivers_file() {
-  std::string path = temp_path("rm-drivers.txt");
-  if (!fs::exists(path)) write_bytes(path, std::vector<std::uint8_t>(kDrivers, kDrivers + std::string(kDrivers).size()));
-  return path;
-}
+std::string drivers_file() { return ovl::test::text_file("rm-drivers.txt", kDrivers); }
 
 
 // `ovlcheck remove --json --kernel K --base <base> [extra...] overlays...`
@@ -484,7 +480,17 @@ TEST_CASE("remove --json is byte-identical from run to run", "[remove][cli]") {
   REQUIRE(a.exit_status == 1);
   CHECK(b.exit_status == a.exit_status);
   CHECK(a.out == b.out);
+  json first = report_of(a);
+  CHECK(first.at("exit_status") == 1);
+  CHECK(first.at("runs").size() == 2);
+  CHECK(first.at("explore").contains("outcome_count"));
   CommandResult c = remove_json("6.1", {i2c_file()}, {"--trace", "--explore"});
   CommandResult d = remove_json("6.1", {i2c_file()}, {"--trace", "--explore"});
+  // Two crashes with empty output would also be "identical": status and report first.
+  REQUIRE(c.exit_status != 2);
+  CHECK(d.exit_status == c.exit_status);
+  json third = report_of(c);
+  CHECK(third.at("exit_status") == c.exit_status);
+  CHECK_FALSE(third.at("runs").at(0).at("trace").empty());
   CHECK(c.out == d.out);
 }
