@@ -19,6 +19,7 @@
 // exactly, so a new difference fails instead of hiding behind an old name.
 #include "tests/support/dts_compiler.h"
 #include "tests/support/kernel_device_names.h"
+#include "tests/support/kernel_lines.h"
 #include "tests/support/lifecycle_recordings.h"
 #include "tests/support/ovlcheck_run.h"
 
@@ -158,7 +159,7 @@ std::vector<std::string> of_lines(const fs::path& file) {
 }
 
 bool is_deferred(const std::string& line) {
-  return line.starts_with("OF: ERROR: memory leak before free overlay changeset,");
+  return line.starts_with(ovl::test::kLeakBeforeFreePrefix);
 }
 
 std::vector<std::string> only(const std::vector<std::string>& lines, bool deferred) {

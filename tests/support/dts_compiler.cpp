@@ -98,6 +98,14 @@ std::string compiled_dts_file(const std::filesystem::path& dts, bool symbols) {
   return compiled_file(name, source, symbols);
 }
 
+std::string text_file(const std::string& name, const std::string& text) {
+  std::string dir = temp_path(content_key(text) + "-text");
+  std::filesystem::create_directories(dir);
+  std::string path = dir + "/" + name;
+  if (!std::filesystem::exists(path)) write_bytes(path, std::vector<std::uint8_t>(text.begin(), text.end()));
+  return path;
+}
+
 std::string read_text_file(const std::string& path) {
   std::vector<std::uint8_t> bytes = read_bytes(path);
   return std::string(bytes.begin(), bytes.end());

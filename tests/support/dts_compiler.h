@@ -27,6 +27,10 @@ std::string compiled_file(const std::string& name, const std::string& source, bo
 // The same for a .dts file; the blob is named after it (<stem>.dtbo with -@, <stem>.dtb without).
 std::string compiled_dts_file(const std::filesystem::path& dts, bool symbols = true);
 
+// `text` written to a file called `name`, once per process and text (keyed like compiled_file);
+// returns the path. For driver lists and other small inputs.
+std::string text_file(const std::string& name, const std::string& text);
+
 // The whole contents of `path` as text; throws std::runtime_error on failure.
 std::string read_text_file(const std::string& path);
 // A short key naming `text` by its content (hash and length).
