@@ -317,7 +317,7 @@ TEST_CASE("changeset_dup_entry_check: two fragments adding the same node are ref
                   "OF: overlay: ERROR: multiple fragments add, update, and/or delete property /bus@2000/dup/name"});
 }
 
-TEST_CASE("-o is written only when every overlay applied; a refused apply leaves an existing file alone",
+TEST_CASE("apply -o is written only when every overlay applied, and a refused apply leaves an existing file alone",
           "[cli][apply]") {
   std::string refused = compiled("cli-unresolved.dtbo", kUnresolvedLabelDts);
   std::string clean = compiled("cli-clean.dtbo", kCleanOverlayDts);
