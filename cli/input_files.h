@@ -15,8 +15,11 @@ struct Inputs {
   std::vector<fdt::LoadedBlob> overlays;
 };
 
-// Errors read "'FILE': CAUSE"; an overlay blob without any fragment is refused here.
-Expected<Inputs> load_inputs(const std::string& base, const std::vector<std::string>& overlays);
+// Errors read "'FILE': CAUSE"; an overlay blob without any fragment is refused here. An overlay
+// argument may carry Raspberry Pi parameters inline ("x.dtbo,p=v"); such an overlay, or every
+// overlay when `dtoverlay` is set, is prepared as Raspberry Pi's dtoverlay would first.
+Expected<Inputs> load_inputs(const std::string& base, const std::vector<std::string>& overlays,
+                             bool dtoverlay = false);
 
 // Prints "ovlcheck: error: MESSAGE" on stderr and returns kExitCannotRun.
 int report_cannot_run(const std::string& message);

@@ -1,5 +1,7 @@
 #include "cli/session_setup.h"
 
+#include "cli/overlay_argument.h"
+
 #include <unistd.h>
 
 #include <cstdlib>
@@ -16,7 +18,8 @@ void add_common_options(CLI::App& cmd, CommonOptions& options, bool overlays_req
                  "Which compatibles have a driver: a file with one per line, or 'none' "
                  "(default: every enabled node with a compatible binds)");
   cmd.add_flag("--json", options.json, "Print one JSON object instead of text");
-  auto* overlays = cmd.add_option("overlays", options.overlays, "Overlay blobs (.dtbo), applied in order");
+  cmd.add_flag("--dtoverlay", options.dtoverlay, kDtoverlayOptionHelp);
+  auto* overlays = cmd.add_option("overlays", options.overlays, kOverlayArgumentHelp);
   if (overlays_required) overlays->required();
 }
 
@@ -46,7 +49,7 @@ Expected<Prepared> prepare(const CommonOptions& options) {
   if (!profile) return Error{"--kernel: " + profile.error().message};
   auto drivers = load_driver_set(options.drivers);
   if (!drivers) return drivers.error();
-  auto inputs = load_inputs(options.base, options.overlays);
+  auto inputs = load_inputs(options.base, options.overlays, options.dtoverlay);
   if (!inputs) return inputs.error();
   return Prepared{std::move(profile.value()), std::move(drivers.value()), std::move(inputs.value())};
 }
