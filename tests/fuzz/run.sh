@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # run.sh SECONDS [HARNESS...]: runs every libFuzzer harness (or the ones named: blob_load apply
-# lifecycle text_inputs) for SECONDS each, one after the other, on its corpus.
+# lifecycle text_inputs rpi_prepare) for SECONDS each, one after the other, on its corpus.
 #   OVLCHECK_FUZZ_BUILD  build directory with the harnesses (default: build-asan beside tests/)
 #   OVLCHECK_FUZZ_WORK   where corpora, logs and crash files go (default: BUILD/fuzz)
 # Each harness starts from the seeds (make_seeds.sh) plus what earlier runs kept, with
@@ -11,7 +11,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 seconds="${1:?usage: run.sh SECONDS [HARNESS...]}"
 shift
 harnesses=("$@")
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(blob_load apply lifecycle text_inputs)
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(blob_load apply lifecycle text_inputs rpi_prepare)
 build="${OVLCHECK_FUZZ_BUILD:-$here/../../build-asan}"
 work="${OVLCHECK_FUZZ_WORK:-$build/fuzz}"
 mkdir -p "$work/crashes"
