@@ -1,5 +1,6 @@
 #include "cli/input_files.h"
 
+#include "cli/error_line.h"
 #include "cli/exit_status.h"
 #include "cli/overlay_argument.h"
 #include "core/overlay_fragments.h"
@@ -29,7 +30,7 @@ Expected<Inputs> load_inputs(const std::string& base, const std::vector<std::str
 }
 
 int report_cannot_run(const std::string& message) {
-  std::cerr << "ovlcheck: error: " << message << "\n";
+  std::cerr << error_line(message);
   return kExitCannotRun;
 }
 

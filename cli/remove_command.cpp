@@ -3,6 +3,7 @@
 // device-link releases. Reports the kernel's lines and the nodes left unbalanced.
 #include "cli/commands.h"
 #include "cli/exit_status.h"
+#include "cli/removal_order.h"
 #include "cli/remove_report.h"
 #include "cli/session_setup.h"
 
@@ -21,44 +22,15 @@ namespace {
 
 struct RemoveOptions {
   CommonOptions common;
-  // "2,1": 1-based positions of the overlays on the command line. A ',' lets the deferred
-  // releases run before the next removal (time passes); a '+' removes the next one at once.
-  std::string order;
+  std::string order;  // see cli/removal_order.h
   bool trace = false;
   bool explore = false;
 };
 
-struct Step {
-  std::size_t position;  // 0-based
-  bool settles;
-};
-
-Expected<std::vector<Step>> removal_order(const std::string& text, std::size_t count) {
-  std::vector<Step> order;
-  if (text.empty()) {
-    for (std::size_t i = count; i-- > 0;) order.push_back({i, true});
-    return order;
-  }
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    std::size_t end = text.find_first_of(",+", start);
-    std::string item = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
-    bool digits = !item.empty() && item.find_first_not_of("0123456789") == std::string::npos;
-    long position = digits && item.size() < 10 ? std::strtol(item.c_str(), nullptr, 10) : 0;
-    if (!digits || item.front() == '0' || position < 1 || static_cast<std::size_t>(position) > count) {
-      return Error{"--order: '" + item + "' is not an overlay position between 1 and " + std::to_string(count)};
-    }
-    order.push_back({static_cast<std::size_t>(position - 1), end == std::string::npos || text[end] == ','});
-    if (end == std::string::npos) break;
-    start = end + 1;
-  }
-  return order;
-}
-
 // `worst_case`: every deferred release, even one queued while applying, waits until the end
 // (the schedule --explore starts from).
 RemovalRun replay(const Inputs& inputs, const KernelProfile& profile, const DriverSet& drivers,
-                  const CommonOptions& common, const std::vector<Step>& order, bool barrier,
+                  const CommonOptions& common, const std::vector<RemovalStep>& order, bool barrier,
                   bool trace, ApplyReport* apply_report, bool worst_case = false) {
   RemovalRun run;
   run.barrier = barrier;
@@ -78,7 +50,7 @@ RemovalRun replay(const Inputs& inputs, const KernelProfile& profile, const Driv
     }
   }
   if (apply_report != nullptr) apply_report->boot = std::move(boot);
-  for (const Step& step : order) {
+  for (const RemovalStep& step : order) {
     if (ids[step.position] == 0) continue;  // the kernel gave this overlay no id: nothing to remove
     RemoveOperation op{common.overlays[step.position], session.remove(ids[step.position], barrier), step.settles, {}};
     // In practice the deferred releases run soon after the removal has returned.

@@ -73,7 +73,7 @@ class OverlayTree {
   EditId add_subnode(EditId parent, std::string name);
   // fdt_del_node.
   void delete_node(EditId id);
-  // fdt_set_name alone (dtoverlay's renames also patch paths; see rpi_node_rename.h).
+  // fdt_set_name alone (dtoverlay's renames also patch paths: rename_node in rpi_fixup_paths.h).
   void set_name(EditId id, std::string name);
 
   SubtreeCopy copy_subtree(EditId id) const;

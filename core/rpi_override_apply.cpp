@@ -27,6 +27,7 @@ std::string describe(const OverrideTarget& target, const OverlayTree& tree, Edit
 void record_property(TargetContext& ctx, EditId node, const std::string& property,
                      std::optional<Bytes> before) {
   const Bytes* now = ctx.tree.property(node, property);
+  if (!before && now == nullptr) return;  // e.g. `reg:0` on a node without reg: only the rename
   ctx.changes.push_back({ctx.tree.path(node), property, std::move(before),
                          now ? std::optional<Bytes>(*now) : std::nullopt, "", ""});
 }

@@ -126,7 +126,9 @@ struct IndexedTree {
   explicit IndexedTree(const DeviceTree& t) : tree(t) {
     std::vector<std::pair<NodeId, std::string>> stack = {{t.root(), ""}};
     while (!stack.empty()) {
-      auto [id, path] = stack.back();
+      // Named copies, not a structured binding: clang 14 cannot capture a binding in the lambda below.
+      NodeId id = stack.back().first;
+      std::string path = stack.back().second;
       stack.pop_back();
       by_path.emplace(path.empty() ? "/" : path, id);
       std::uint32_t ph = t.node(id).phandle;
