@@ -60,11 +60,16 @@ void order(const std::string& text, std::size_t count) {
 }
 
 void drivers(const std::string& text) {
-  // One scratch file per process, rewritten for every input.
-  static const std::string path = [] {
+  // One scratch file per process, rewritten for every input and removed at exit.
+  struct Scratch {
+    std::string path;
+    ~Scratch() { std::remove(path.c_str()); }
+  };
+  static const Scratch scratch{[] {
     const char* dir = std::getenv("TMPDIR");
     return std::string(dir != nullptr ? dir : "/tmp") + "/ovlcheck-fuzz-drivers-" + std::to_string(::getpid());
-  }();
+  }()};
+  const std::string& path = scratch.path;
   std::FILE* f = std::fopen(path.c_str(), "wb");
   if (f == nullptr) return;
   std::fwrite(text.data(), 1, text.size(), f);
