@@ -16,8 +16,17 @@ void add_common_options(CLI::App& cmd, CommonOptions& options, bool overlays_req
                  "Which compatibles have a driver: a file with one per line, or 'none' "
                  "(default: every enabled node with a compatible binds)");
   cmd.add_flag("--json", options.json, "Print one JSON object instead of text");
+  add_input_options(cmd, options.inputs);
   auto* overlays = cmd.add_option("overlays", options.overlays, "Overlay blobs (.dtbo), applied in order");
   if (overlays_required) overlays->required();
+}
+
+void add_input_options(CLI::App& cmd, InputOptions& options) {
+  cmd.add_option("-I,--include", options.include_dirs,
+                 "Include directory for .dts/.dtso sources (cpp -I and dtc -i); repeat for several")
+      ->allow_extra_args(false);
+  cmd.add_option("--sysroot", options.sysroot,
+                 "Root directory in which --base live / live-tree look (default /)");
 }
 
 Expected<DriverSet> load_driver_set(const std::string& option) {
@@ -46,7 +55,7 @@ Expected<Prepared> prepare(const CommonOptions& options) {
   if (!profile) return Error{"--kernel: " + profile.error().message};
   auto drivers = load_driver_set(options.drivers);
   if (!drivers) return drivers.error();
-  auto inputs = load_inputs(options.base, options.overlays);
+  auto inputs = load_inputs(options.base, options.overlays, options.inputs);
   if (!inputs) return inputs.error();
   return Prepared{std::move(profile.value()), std::move(drivers.value()), std::move(inputs.value())};
 }
