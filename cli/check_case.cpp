@@ -2,6 +2,7 @@
 
 #include "cli/removal_replay.h"
 #include "core/kernel_messages.h"
+#include "core/overlay_lints.h"
 
 #include <set>
 #include <tuple>
@@ -25,6 +26,45 @@ std::vector<CheckFinding> removal_findings(const RemovalRun& run, Stage stage) {
   }
   add_all(out, stage, "", run.later);
   return out;
+}
+
+// The kernel's "memory leak will occur if overlay removed" for every property an overlay puts on a
+// base node, split by what removal does: an override (the property existed) gets its base value
+// back, a /__symbols__ entry is the overlay's label; both keep only the overlay's copy allocated.
+// A property the overlay adds to a base node stays the plain warning.
+void classify_leaks(std::vector<CheckFinding>& findings, const ApplyReport& applied) {
+  std::set<std::string> updated;
+  for (const OverlayApplyReport& o : applied.overlays) {
+    updated.insert(o.outcome.changeset.properties_updated.begin(), o.outcome.changeset.properties_updated.end());
+  }
+  for (CheckFinding& f : findings) {
+    if (f.finding.code != "leak-on-remove") continue;
+    if (f.finding.path.rfind("/__symbols__/", 0) == 0) {
+      f.finding.code = "leak-symbol";
+      f.finding.severity = Severity::kInfo;
+      f.finding.detail = "the overlay's label is added to the base's /__symbols__; on removal it goes, its memory stays";
+    } else if (updated.count(f.finding.path) != 0) {
+      f.finding.code = "leak-override";
+      f.finding.severity = Severity::kInfo;
+      f.finding.detail = "the overlay overrides a property of a base node; removal restores the base value and keeps only "
+                         "the overlay's copy allocated (harmless unless applied and removed again and again)";
+    }
+  }
+}
+
+// Whether removing the stack first-applied-first is refused (the kernel's topmost rule).
+bool first_first_refused(const DeviceTree& base, const std::vector<const DeviceTree*>& overlays,
+                         const KernelProfile& profile, const DriverSet& drivers, const std::vector<std::string>& labels,
+                         bool barrier) {
+  std::vector<RemovalStep> order;
+  for (std::size_t i = 0; i < overlays.size(); ++i) order.push_back({i, true});
+  RemovalRun run = replay_removal(base, overlays, profile, drivers, labels, order, {barrier, false, false}, nullptr);
+  for (const RemoveOperation& op : run.operations) {
+    for (const Finding& f : op.outcome.log.findings()) {
+      if (f.code == "not-topmost") return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace
@@ -55,6 +95,10 @@ CaseResult run_case(const CheckCase& spec, const CaseInputs& inputs, const Kerne
                                        {kernel_barrier, false, false}, &applied);
   add_all(result.findings, Stage::kBoot, "", applied.boot);
   for (const OverlayApplyReport& o : applied.overlays) add_all(result.findings, Stage::kApply, o.file, o.outcome.log);
+  classify_leaks(result.findings, applied);
+  for (OverlayLint& lint : lint_overlay_stack(inputs.base->tree, overlays, spec.overlays)) {
+    result.findings.push_back({Stage::kLint, spec.overlays[lint.overlay], std::move(lint.finding)});
+  }
   if (lifecycle) {
     std::vector<CheckFinding> removal = removal_findings(matching, Stage::kRemove);
     std::set<FindingKey> seen;
@@ -69,6 +113,16 @@ CaseResult run_case(const CheckCase& spec, const CaseInputs& inputs, const Kerne
       f.finding.severity = Severity::kInfo;
       f.finding.detail = "on a kernel " + which + kmsg::barrier_name(profile) + ": " + f.finding.detail;
       result.findings.push_back(std::move(f));
+    }
+    bool all_applied = true;
+    for (const OverlayApplyReport& o : applied.overlays) all_applied = all_applied && o.outcome.applied;
+    if (overlays.size() > 1 && all_applied &&
+        first_first_refused(inputs.base->tree, overlays, profile, drivers, spec.overlays, kernel_barrier)) {
+      result.findings.push_back({Stage::kLint, spec.overlays.front(),
+                                 {"removal-order-refused", Severity::kInfo, "", "",
+                                  "removing the stack in apply order is refused (-EBUSY, not topmost): remove the "
+                                  "overlays last first",
+                                  {}}});
     }
   }
   for (const CheckFinding& f : result.findings) ++result.counts[static_cast<std::size_t>(f.finding.severity)];

@@ -90,14 +90,20 @@ TEST_CASE("check --format json: schema-valid; one findings list per case with ru
   CHECK(enable["overlays"] == json::array({kEnableI2c}));
   CHECK(enable["kernel"] == "6.12");
   CHECK(enable["result"] == "pass");
-  // The overlay sets status and clocks on a base node: the kernel warns for both.
+  // The overlay sets status (the base has it: an override) and adds clocks to a base node: the
+  // kernel warns for both; ovlcheck tells the override (info) from the added property (warning).
   const json* leak = find_finding(enable, "leak-on-remove");
   REQUIRE(leak != nullptr);
   CHECK((*leak)["severity"] == "warning");
   CHECK((*leak)["overlay"] == kEnableI2c);
   CHECK((*leak)["stage"] == "apply");
-  CHECK((*leak)["path"] == "/soc/i2c@20000/status");
-  CHECK((*leak)["message"] == "OF: overlay: WARNING: memory leak will occur if overlay removed, property: /soc/i2c@20000/status");
+  CHECK((*leak)["path"] == "/soc/i2c@20000/clocks");
+  CHECK((*leak)["message"] == "OF: overlay: WARNING: memory leak will occur if overlay removed, property: /soc/i2c@20000/clocks");
+  const json* override = find_finding(enable, "leak-override");
+  REQUIRE(override != nullptr);
+  CHECK((*override)["severity"] == "info");
+  CHECK((*override)["path"] == "/soc/i2c@20000/status");
+  CHECK((*override)["message"] == "OF: overlay: WARNING: memory leak will occur if overlay removed, property: /soc/i2c@20000/status");
 
   const json& missing = report["cases"][1];
   CHECK(missing["result"] == "fail");
@@ -159,7 +165,7 @@ TEST_CASE("check --format text: one line per case with counts; no progress when 
   CommandResult r = check({"--base", kBoard, kEnableI2c, kMissingLabel});
   CHECK(r.exit_status == 1);
   CHECK(r.err.empty());
-  CHECK(r.out.find("ok         0         2     0  6.12     " + kBoard + " + " + kEnableI2c + "\n") != std::string::npos);
+  CHECK(r.out.find("ok         0         1     1  6.12     " + kBoard + " + " + kEnableI2c + "\n") != std::string::npos);
   CHECK(r.out.find("FAIL       1         0     0  6.12     " + kBoard + " + " + kMissingLabel + "\n") != std::string::npos);
   CHECK(r.out.find("    kernel: OF: resolver: node label 'spi0' not found in live devicetree symbols table\n") !=
         std::string::npos);
