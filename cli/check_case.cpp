@@ -3,6 +3,7 @@
 #include "cli/removal_replay.h"
 #include "core/kernel_messages.h"
 #include "core/overlay_lints.h"
+#include "core/waiting_consumers.h"
 
 #include <set>
 #include <tuple>
@@ -58,7 +59,7 @@ bool first_first_refused(const DeviceTree& base, const std::vector<const DeviceT
                          bool barrier) {
   std::vector<RemovalStep> order;
   for (std::size_t i = 0; i < overlays.size(); ++i) order.push_back({i, true});
-  RemovalRun run = replay_removal(base, overlays, profile, drivers, labels, order, {barrier, false, false}, nullptr);
+  RemovalRun run = replay_removal(base, overlays, profile, drivers, labels, order, {barrier, false, false, {}}, nullptr);
   for (const RemoveOperation& op : run.operations) {
     for (const Finding& f : op.outcome.log.findings()) {
       if (f.code == "not-topmost") return true;
@@ -91,11 +92,22 @@ CaseResult run_case(const CheckCase& spec, const CaseInputs& inputs, const Kerne
   bool kernel_barrier = profile.has(Feature::kDeviceLinkWaitRemoval);
   std::vector<RemovalStep> order = lifecycle ? last_first(overlays.size()) : std::vector<RemovalStep>{};
   ApplyReport applied;
-  RemovalRun matching = replay_removal(inputs.base->tree, overlays, profile, drivers, spec.overlays, order,
-                                       {kernel_barrier, false, false}, &applied);
+  std::vector<WaitingConsumer> waiting;
+  ReplayOptions replay{kernel_barrier, false, false, [&](const OverlaySession& session) {
+                         waiting = find_waiting_consumers(session.devices());
+                       }};
+  RemovalRun matching = replay_removal(inputs.base->tree, overlays, profile, drivers, spec.overlays, order, replay,
+                                       &applied);
   add_all(result.findings, Stage::kBoot, "", applied.boot);
   for (const OverlayApplyReport& o : applied.overlays) add_all(result.findings, Stage::kApply, o.file, o.outcome.log);
   classify_leaks(result.findings, applied);
+  for (WaitingConsumer& w : waiting) {
+    std::string file;
+    for (const OverlayApplyReport& o : applied.overlays) {
+      if (o.outcome.id == w.overlay_id) file = o.file;
+    }
+    result.findings.push_back({Stage::kLint, file, std::move(w.finding)});
+  }
   for (OverlayLint& lint : lint_overlay_stack(inputs.base->tree, overlays, spec.overlays)) {
     result.findings.push_back({Stage::kLint, spec.overlays[lint.overlay], std::move(lint.finding)});
   }
@@ -105,7 +117,7 @@ CaseResult run_case(const CheckCase& spec, const CaseInputs& inputs, const Kerne
     for (const CheckFinding& f : removal) seen.insert(key_of(f.finding));
     result.findings.insert(result.findings.end(), removal.begin(), removal.end());
     RemovalRun other = replay_removal(inputs.base->tree, overlays, profile, drivers, spec.overlays, order,
-                                      {!kernel_barrier, false, false}, nullptr);
+                                      {!kernel_barrier, false, false, {}}, nullptr);
     std::string which = kernel_barrier ? "without " : "with ";
     for (CheckFinding& f : removal_findings(other, Stage::kRemoveOther)) {
       if (seen.count(key_of(f.finding)) != 0) continue;

@@ -62,12 +62,9 @@ std::vector<FindingRule> make_rules() {
        "The links on the cycle become SYNC_STATE_ONLY and no longer order probing: every device probes, in an "
        "order the links no longer guarantee. Break the cycle (post-init-providers) if the order matters."},
       {"supplier-never-ready", S::kWarning, "A consumer waits for a supplier that never becomes a device",
-       "The consumer's device link (or fwnode link) points at a supplier with no driver in --drivers, a "
-       "disabled node, or a boot-time OF_DECLARE provider that is not a device: the consumer defers its probe "
-       "forever. The finding lists the chain."},
-      {"link-cycle-blocking", S::kError, "A device-link cycle blocks probing",
-       "Devices on the cycle wait for each other and never probe; kernels without fw_devlink cycle detection "
-       "leave it so."},
+       "A device the overlay creates has a device link that orders its probe after a supplier that never "
+       "binds (no driver in --drivers, or a chain of suppliers waiting for such a one): it defers its probe "
+       "forever. The finding's causes list the chain of links."},
       // Removing
       {"unbalanced-refcount", S::kError, "Removal leaves a node's reference count unbalanced",
        "of_changeset_destroy() finds more references than its own: the kernel prints 'memory leak, expected "

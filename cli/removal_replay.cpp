@@ -33,6 +33,7 @@ RemovalRun replay_removal(const DeviceTree& base, const std::vector<const Device
     }
   }
   if (apply_report != nullptr) apply_report->boot = std::move(boot);
+  if (options.after_apply) options.after_apply(session);
   for (const RemovalStep& step : order) {
     if (ids[step.position] == 0) continue;  // the kernel gave this overlay no id: nothing to remove
     RemoveOperation op{labels[step.position], session.remove(ids[step.position], options.barrier),

@@ -6,8 +6,10 @@
 #include "cli/remove_report.h"
 #include "core/device_tree.h"
 #include "core/driver_set.h"
+#include "core/overlay_session.h"
 #include "core/kernel_profile.h"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -27,6 +29,8 @@ struct ReplayOptions {
   bool barrier = false;   // of_changeset_destroy() waits for pending releases first
   bool trace = false;     // record every step
   bool worst_case = false;  // every deferred release, even one queued while applying, waits to the end
+  // Called once every overlay is applied, before any removal (check's lints look at the session).
+  std::function<void(const OverlaySession&)> after_apply;
 };
 
 // Boots `base`, applies `overlays` (named by `labels`) in order, then removes them

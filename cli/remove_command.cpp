@@ -66,7 +66,7 @@ int run_remove(const RemoveOptions& options) {
   report.barrier_name = kmsg::barrier_name(profile);
   for (bool barrier : {false, true}) {
     report.runs.push_back(replay_removal(inputs.base.tree, overlay_trees(inputs), profile, drivers, common.overlays, *order,
-                                         {barrier, options.trace, false}, barrier ? nullptr : &report.apply));
+                                         {barrier, options.trace, false, {}}, barrier ? nullptr : &report.apply));
   }
   report.exit_status = report.apply.exit_status;
   for (const RemovalRun& run : report.runs) {
@@ -76,7 +76,7 @@ int run_remove(const RemoveOptions& options) {
     // A kernel with the barrier runs every release queued before of_changeset_destroy() first:
     // from its run there is nothing left to explore.
     bool barrier = profile.has(Feature::kDeviceLinkWaitRemoval);
-    RemovalRun latest = replay_removal(inputs.base.tree, overlay_trees(inputs), profile, drivers, common.overlays, *order, {barrier, false, true}, nullptr);
+    RemovalRun latest = replay_removal(inputs.base.tree, overlay_trees(inputs), profile, drivers, common.overlays, *order, {barrier, false, true, {}}, nullptr);
     std::vector<UnbalancedNode> worst_case;
     for (const RemoveOperation& op : latest.operations) {
       worst_case.insert(worst_case.end(), op.outcome.unbalanced.begin(), op.outcome.unbalanced.end());

@@ -133,3 +133,56 @@ TEST_CASE("lints: an overlay for another board", "[cli][check][lints]") {
   // An overlay without a root compatible, or one naming a board the base lists, is not flagged.
   CHECK(findings_with(check_json({compiled_file("lint-provider.dtbo", kProvider)}), "board-compatible-mismatch").empty());
 }
+
+TEST_CASE("lints: a consumer whose supplier has no driver waits forever", "[cli][check][lints]") {
+  // The base's clock controller has no driver in the list; the overlay's consumer does.
+  const char* base = R"(/dts-v1/;
+/ {
+	#address-cells = <1>;
+	#size-cells = <1>;
+	soc {
+		compatible = "simple-bus";
+		#address-cells = <1>;
+		#size-cells = <1>;
+		ranges;
+		clkc: clock-controller@10000 {
+			compatible = "vendor,clkc";
+			reg = <0x10000 0x1000>;
+			#clock-cells = <1>;
+		};
+	};
+};
+)";
+  const char* overlay = R"(/dts-v1/;
+/plugin/;
+&{/soc} {
+	consumer@2000 {
+		compatible = "vendor,consumer";
+		reg = <0x2000 0x10>;
+		clocks = <&clkc 1>;
+	};
+};
+)";
+  std::string drivers = ovl::test::temp_path("lint-drivers.txt");
+  std::string list = "simple-bus\nvendor,consumer\n";
+  ovl::test::write_bytes(drivers, std::vector<std::uint8_t>(list.begin(), list.end()));
+  std::string base_file = compiled_file("lint-wait-base.dtb", base);
+  std::string overlay_file = compiled_file("lint-wait-consumer.dtbo", overlay);
+  auto run = [&](const std::string& drivers_option) {
+    auto r = run_command({OVLCHECK_BINARY, "check", "--format", "json", "--drivers", drivers_option, "--base", base_file,
+                          overlay_file});
+    INFO(r.err);
+    REQUIRE(r.exit_status == 0);  // a warning: --fail-on error passes
+    return json::parse(r.out)["cases"][0];
+  };
+  auto waiting = findings_with(run(drivers), "supplier-never-ready");
+  REQUIRE(waiting.size() == 1);
+  CHECK(waiting[0]["path"] == "/soc/consumer@2000");
+  CHECK(waiting[0]["overlay"] == overlay_file);
+  CHECK(waiting[0]["severity"] == "warning");
+  CHECK(waiting[0]["causes"] == json::array({"device link /soc/consumer@2000 -> /soc/clock-controller@10000 (clocks)"}));
+  // With a driver for the clock controller the consumer probes.
+  std::string all = "simple-bus\nvendor,consumer\nvendor,clkc\n";
+  ovl::test::write_bytes(drivers, std::vector<std::uint8_t>(all.begin(), all.end()));
+  CHECK(findings_with(run(drivers), "supplier-never-ready").empty());
+}
