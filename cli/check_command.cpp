@@ -171,6 +171,16 @@ int CheckReport::exit_status() const {
   return kExitClean;
 }
 
+std::pair<std::size_t, std::array<std::size_t, 3>> CheckReport::totals() const {
+  std::size_t failed = 0;
+  std::array<std::size_t, 3> findings{};
+  for (const CaseResult& c : cases) {
+    failed += case_fails(c) ? 1 : 0;
+    for (std::size_t s = 0; s < findings.size(); ++s) findings[s] += c.counts[s];
+  }
+  return {failed, findings};
+}
+
 void add_check_command(CLI::App& app, int& exit_status) {
   auto options = std::make_shared<CheckOptions>();
   CLI::App* cmd = app.add_subcommand(

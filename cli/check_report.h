@@ -4,7 +4,9 @@
 
 #include "cli/check_case.h"
 
+#include <array>
 #include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -33,6 +35,8 @@ struct CheckReport {
     return false;
   }
   int exit_status() const;  // 1 when any case fails, else 0
+  // Failed cases, and findings by Severity (error, warning, info) over all cases.
+  std::pair<std::size_t, std::array<std::size_t, 3>> totals() const;
 };
 
 std::string render_check_text(const CheckReport& report, bool colour);

@@ -15,6 +15,7 @@ namespace ovl::cli {
 struct InputOptions {
   std::vector<std::string> include_dirs;  // -I: for sources that go through cpp and dtc
   std::string sysroot;                    // where `live` and `live-tree` look; "" is "/"
+  bool dtoverlay = false;  // --dtoverlay: prepare every overlay as Raspberry Pi's dtoverlay does
 };
 
 struct Inputs {
@@ -22,9 +23,11 @@ struct Inputs {
   std::vector<fdt::LoadedBlob> overlays;
 };
 
-// One input. `as_base`: the names `live` and `live-tree` mean the running system; an overlay
-// must have at least one fragment. Errors read "'FILE': CAUSE".
-Expected<fdt::LoadedBlob> load_input(const std::string& file, const InputOptions& options, bool as_base);
+// One input. `as_base`: the names `live` and `live-tree` mean the running system. An overlay
+// argument may carry Raspberry Pi parameters inline ("x.dtbo,p=v"); such an overlay, or every
+// overlay with `options.dtoverlay`, is prepared as Raspberry Pi's dtoverlay would first; an
+// overlay must then have at least one fragment. Errors read "'FILE': CAUSE".
+Expected<fdt::LoadedBlob> load_input(const std::string& text, const InputOptions& options, bool as_base);
 
 // The base and the overlays, in order; the first error stops.
 Expected<Inputs> load_inputs(const std::string& base, const std::vector<std::string>& overlays,

@@ -7,12 +7,8 @@ namespace ovl::cli {
 
 std::string render_check_json(const CheckReport& report) {
   Json cases = Json::array();
-  std::size_t failed = 0;
-  std::array<std::size_t, 3> totals{};
   for (const CaseResult& c : report.cases) {
     bool fails = report.case_fails(c);
-    failed += fails ? 1 : 0;
-    for (std::size_t s = 0; s < 3; ++s) totals[s] += c.counts[s];
     Json findings = Json::array();
     for (const CheckFinding& f : c.findings) {
       Json one = finding_json(f.finding);
@@ -28,6 +24,7 @@ std::string render_check_json(const CheckReport& report) {
                      {"counts", {{"error", c.counts[0]}, {"warning", c.counts[1]}, {"info", c.counts[2]}}},
                      {"findings", std::move(findings)}});
   }
+  auto [failed, totals] = report.totals();
   Json root = {{"ovlcheck", OVLCHECK_VERSION},
                {"drivers", report.drivers},
                {"lifecycle", report.lifecycle},

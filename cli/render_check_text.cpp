@@ -23,12 +23,8 @@ std::string render_check_text(const CheckReport& report, bool colour) {
   out << "drivers: " << report.drivers << "; removal " << (report.lifecycle ? "replayed" : "not replayed")
       << "; fail on " << report.fail_on.name << "\n\n";
   out << "result  errors  warnings  info  kernel   case\n";
-  std::size_t failed = 0;
-  std::array<std::size_t, 3> totals{};
   for (const CaseResult& c : report.cases) {
     bool fails = report.case_fails(c);
-    failed += fails ? 1 : 0;
-    for (std::size_t s = 0; s < 3; ++s) totals[s] += c.counts[s];
     out << (fails ? red + "FAIL" : green + "ok  ") << reset << "  " << counts_cell(c.count(Severity::kError)) << "    "
         << counts_cell(c.count(Severity::kWarning)) << counts_cell(c.count(Severity::kInfo)) << "  ";
     std::string kernel = c.kernel;
@@ -52,6 +48,7 @@ std::string render_check_text(const CheckReport& report, bool colour) {
       if (!f.finding.message.empty()) out << "    kernel: " << f.finding.message << "\n";
     }
   }
+  auto [failed, totals] = report.totals();
   out << "\n" << report.cases.size() << " cases, " << failed << " failed; findings: " << totals[0] << " errors, "
       << totals[1] << " warnings, " << totals[2] << " info\n";
   return out.str();

@@ -9,10 +9,10 @@ _ovlcheck_files() {  # directories, and files with one of the extensions given
 
 _ovlcheck() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-  local common="--base -i --kernel --drivers --json -I --include --sysroot --help"
+  local common="--base -i --kernel --drivers --json -I --include --sysroot --dtoverlay --help"
   COMPREPLY=()
   if [[ $COMP_CWORD -eq 1 ]]; then
-    COMPREPLY=($(compgen -W "apply remove links check --help --version" -- "$cur"))
+    COMPREPLY=($(compgen -W "apply remove links prepare check --help --version" -- "$cur"))
     return
   fi
   case $prev in
@@ -30,8 +30,9 @@ _ovlcheck() {
     apply) options="$common -o --output" ;;
     remove) options="$common --order --trace --explore" ;;
     links) options="$common --dot" ;;
+    prepare) options="-o --output --json --help" ;;
     check) options="--base -i --manifest --kernel --drivers --format -o --output --fail-on --jobs -j --lifecycle
-                    --no-lifecycle -I --include --sysroot --help" ;;
+                    --no-lifecycle -I --include --sysroot --dtoverlay --help" ;;
   esac
   if [[ $cur == -* ]]; then
     COMPREPLY=($(compgen -W "$options" -- "$cur"))

@@ -1,5 +1,7 @@
 #include "core/overlay_lints.h"
 
+#include "core/driver_set.h"
+
 #include <map>
 #include <set>
 
@@ -16,23 +18,6 @@ std::vector<std::string> property_names(const DeviceTree& tree, std::string_view
   return names;
 }
 
-// The strings of a string-list property (NUL-separated).
-std::vector<std::string> strings_of(const Property* p) {
-  std::vector<std::string> out;
-  if (p == nullptr) return out;
-  std::string current;
-  for (std::uint8_t c : p->value) {
-    if (c == 0) {
-      if (!current.empty()) out.push_back(current);
-      current.clear();
-    } else {
-      current += static_cast<char>(c);
-    }
-  }
-  if (!current.empty()) out.push_back(current);
-  return out;
-}
-
 std::string joined(const std::vector<std::string>& items) {
   std::string out;
   for (const std::string& s : items) out += (out.empty() ? "\"" : ", \"") + s + "\"";
@@ -47,7 +32,7 @@ std::vector<OverlayLint> lint_overlay_stack(const DeviceTree& base, const std::v
   std::set<std::string> base_symbols;
   for (const std::string& name : property_names(base, "__symbols__")) base_symbols.insert(name);
   std::map<std::string, std::size_t> defined_by;  // label -> the first overlay of the stack defining it
-  std::vector<std::string> base_compatible = strings_of(base.node(base.root()).properties.find("compatible"));
+  std::vector<std::string> base_compatible = compatibles_of(base, base.root());
   std::set<std::string> base_boards(base_compatible.begin(), base_compatible.end());
 
   for (std::size_t i = 0; i < overlays.size(); ++i) {
@@ -65,7 +50,7 @@ std::vector<OverlayLint> lint_overlay_stack(const DeviceTree& base, const std::v
     }
     for (const std::string& label : property_names(overlay, "__symbols__")) defined_by.emplace(label, i);
 
-    std::vector<std::string> boards = strings_of(overlay.node(overlay.root()).properties.find("compatible"));
+    std::vector<std::string> boards = compatibles_of(overlay, overlay.root());
     if (boards.empty() || base_boards.empty()) continue;
     bool matches = false;
     for (const std::string& b : boards) matches = matches || base_boards.count(b) != 0;

@@ -310,3 +310,28 @@ TEST_CASE("check on the corpus: every format is valid; --jobs 4 gives the bytes 
   json report = json::parse(check({"--manifest", manifest, "--format", "json"}).out);
   CHECK(report["cases"].size() == ovl::test::load_manifest().size());
 }
+
+TEST_CASE("check: Raspberry Pi parameters inline, on the command line and in a manifest, as dtoverlay prepares them",
+          "[cli][check]") {
+  // testdata/rpi: w1-gpio.dtbo,gpiopin=17 must give what the overlay dtoverlay prepared gives
+  // (recorded/w1-gpio-pin17.dtbo); only the overlay names differ.
+  const std::string rpi = kSource + "/testdata/rpi";
+  std::string manifest = temp_path("rpi-manifest.txt");
+  write_text(manifest, rpi + "/bcm2711-rpi-4-b.dtb " + rpi + "/overlays/w1-gpio.dtbo,gpiopin=17\n" + rpi +
+                           "/bcm2711-rpi-4-b.dtb " + rpi + "/recorded/w1-gpio-pin17.dtbo\n");
+  CommandResult r = check({"--manifest", manifest, "--format", "json"});
+  INFO(r.err);
+  REQUIRE(r.exit_status <= 1);
+  json cases = json::parse(r.out)["cases"];
+  REQUIRE(cases.size() == 2);
+  CHECK(cases[0]["overlays"][0] == rpi + "/overlays/w1-gpio.dtbo,gpiopin=17");
+  auto without_overlay = [](json findings) {
+    for (json& f : findings) f.erase("overlay");
+    return findings;
+  };
+  CHECK(without_overlay(cases[0]["findings"]) == without_overlay(cases[1]["findings"]));
+  CHECK(cases[0]["counts"] == cases[1]["counts"]);
+  CommandResult direct = check({"--base", rpi + "/bcm2711-rpi-4-b.dtb", "--format", "json",
+                                rpi + "/overlays/w1-gpio.dtbo,gpiopin=17"});
+  CHECK(json::parse(direct.out)["cases"][0]["findings"] == cases[0]["findings"]);
+}
