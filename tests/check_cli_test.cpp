@@ -78,7 +78,7 @@ const json* find_finding(const json& c, const std::string& code) {
 
 }  // namespace
 
-TEST_CASE("check --format json: schema-valid; one findings list per case with rule, severity, overlay, path, kernel line",
+TEST_CASE("check --format json: schema-valid - one findings list per case with rule / severity / overlay / path / kernel line",
           "[cli][check]") {
   CommandResult r = check({"--base", kBoard, "--format", "json", kEnableI2c, kMissingLabel});
   INFO(r.err);
@@ -126,7 +126,7 @@ TEST_CASE("check: the shipped JSON schema rejects a report that breaks it", "[cl
   CHECK(validate_json(kSource + "/docs/check-report.schema.json", file).exit_status == 1);
 }
 
-TEST_CASE("check --lifecycle: removal in both barrier runs; the other run's findings are info", "[cli][check]") {
+TEST_CASE("check --lifecycle: removal in both barrier runs - the other run's findings are info", "[cli][check]") {
   // The 2020 report: a clock provider and its consumer. Without the barrier (kernels before the
   // 2024 fix) removal leaves both nodes with refcount 2; 6.12 has device_link_wait_removal().
   CommandResult r612 = check({"--base", kBoard, "--format", "json", "--kernel", "6.12", kClockAndConsumer});
@@ -160,7 +160,7 @@ TEST_CASE("check --fail-on decides the exit status", "[cli][check]") {
   CHECK(bad.out.empty());
 }
 
-TEST_CASE("check --format text: one line per case with counts; no progress when stderr is no terminal",
+TEST_CASE("check --format text: one line per case with counts - no progress when stderr is no terminal",
           "[cli][check]") {
   CommandResult r = check({"--base", kBoard, kEnableI2c, kMissingLabel});
   CHECK(r.exit_status == 1);
@@ -172,7 +172,7 @@ TEST_CASE("check --format text: one line per case with counts; no progress when 
   CHECK(r.out.find("2 cases, 1 failed") != std::string::npos);
 }
 
-TEST_CASE("check --format sarif: valid SARIF 2.1.0; rules with help; overlay as artifact, node as logical location",
+TEST_CASE("check --format sarif: valid SARIF 2.1.0 - rules with help - overlay as artifact / node as logical location",
           "[cli][check]") {
   CommandResult r = check({"--base", kBoard, "--format", "sarif", kEnableI2c, kMissingLabel});
   REQUIRE(r.exit_status == 1);
@@ -197,7 +197,7 @@ TEST_CASE("check --format sarif: valid SARIF 2.1.0; rules with help; overlay as 
   CHECK(found);
 }
 
-TEST_CASE("check --format junit: XSD-valid; a testsuite per base and kernel, a testcase per overlay", "[cli][check]") {
+TEST_CASE("check --format junit: XSD-valid - a testsuite per base and kernel / a testcase per overlay", "[cli][check]") {
   CommandResult r = check({"--base", kBoard, "--kernel", "6.1", "--kernel", "6.12", "--format", "junit", kEnableI2c,
                            kMissingLabel});
   REQUIRE(r.exit_status == 1);
@@ -221,7 +221,7 @@ TEST_CASE("check: the XSD check is real: an invalid JUnit document is refused", 
             .exit_status != 0);
 }
 
-TEST_CASE("check -o: the report goes to the file; a run that cannot start leaves it alone", "[cli][check]") {
+TEST_CASE("check -o: the report goes to the file - a run that cannot start leaves it alone", "[cli][check]") {
   std::string out = temp_path("check-report.sarif");
   CommandResult r = check({"--base", kBoard, "--format", "sarif", "-o", out, kEnableI2c});
   CHECK(r.exit_status == 0);
@@ -234,7 +234,7 @@ TEST_CASE("check -o: the report goes to the file; a run that cannot start leaves
   CHECK(read_text(out) == written);
 }
 
-TEST_CASE("check: a directory is searched for overlays; cases run in a stable order", "[cli][check]") {
+TEST_CASE("check: a directory is searched for overlays - cases run in a stable order", "[cli][check]") {
   std::string dir = temp_path("overlay-dir");
   fs::create_directories(dir + "/sub");
   fs::copy_file(kMissingLabel, dir + "/sub/a.dtbo", fs::copy_options::overwrite_existing);
@@ -265,7 +265,7 @@ TEST_CASE("check: usage and input errors exit 2 with one line and no output", "[
   CHECK(not_overlay.err.find("not an overlay") != std::string::npos);
 }
 
-TEST_CASE("check --manifest (text): stacks applied in order, kernels per line, paths relative to the manifest",
+TEST_CASE("check --manifest (text): stacks applied in order / kernels per line / paths relative to the manifest",
           "[cli][check]") {
   std::string dir = temp_path("text-manifest");
   fs::create_directories(dir);
@@ -294,7 +294,7 @@ TEST_CASE("check --manifest (text): stacks applied in order, kernels per line, p
   CHECK(bad.err == "ovlcheck: error: '" + dir + "/bad.txt': line 1: kernel= names no version\n");
 }
 
-TEST_CASE("check on the corpus: every format is valid; --jobs 4 gives the bytes of --jobs 1", "[cli][check][corpus]") {
+TEST_CASE("check on the corpus: every format is valid - --jobs 4 gives the bytes of --jobs 1", "[cli][check][corpus]") {
   ovl::test::load_manifest();  // fails the test, naming where it looked, when the corpus is missing
   std::string manifest = ovl::test::corpus_file("manifest.json");
   for (const char* format : {"json", "sarif", "junit"}) {
@@ -311,7 +311,7 @@ TEST_CASE("check on the corpus: every format is valid; --jobs 4 gives the bytes 
   CHECK(report["cases"].size() == ovl::test::load_manifest().size());
 }
 
-TEST_CASE("check: Raspberry Pi parameters inline, on the command line and in a manifest, as dtoverlay prepares them",
+TEST_CASE("check: Raspberry Pi parameters inline / on the command line and in a manifest / as dtoverlay prepares them",
           "[cli][check]") {
   // testdata/rpi: w1-gpio.dtbo,gpiopin=17 must give what the overlay dtoverlay prepared gives
   // (recorded/w1-gpio-pin17.dtbo); only the overlay names differ.

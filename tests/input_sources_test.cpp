@@ -98,7 +98,7 @@ TEST_CASE("sources: a .dts base and a .dtso overlay using #include give what the
   CHECK(report["cases"][0]["overlays"][0] == dir + "/overlays/enable-i2c.dtso");
 }
 
-TEST_CASE("sources: dtc's errors come through with file:line, then one error line; exit 2", "[cli][sources]") {
+TEST_CASE("sources: dtc's errors come through with file:line / then one error line - exit 2", "[cli][sources]") {
   std::string dir = sources_dir();
   CommandResult r = run_command({OVLCHECK_BINARY, "apply", "--base", dir + "/broken.dts", dir + "/overlays/plain.dtso"});
   CHECK(r.exit_status == 2);
@@ -128,7 +128,7 @@ TEST_CASE("sources: without dtc installed a source cannot be read: exit 2 naming
             .exit_status == 0);
 }
 
-TEST_CASE("--base live reads sysroot/sys/firmware/fdt; --base live-tree reads sysroot/proc/device-tree",
+TEST_CASE("live base: --base live reads sysroot/sys/firmware/fdt and --base live-tree reads sysroot/proc/device-tree",
           "[cli][live]") {
   std::string root = temp_path("sysroot");
   fs::create_directories(root + "/sys/firmware");
@@ -153,7 +153,7 @@ TEST_CASE("--base live reads sysroot/sys/firmware/fdt; --base live-tree reads sy
   CHECK(json::parse(check.out)["cases"][0]["base"] == "live-tree");
 }
 
-TEST_CASE("--base live when the files are not there: exit 2, one line saying what was not readable", "[cli][live]") {
+TEST_CASE("live base: --base live when the files are not there: exit 2 / one line saying what was not readable", "[cli][live]") {
   std::string root = temp_path("empty-sysroot");
   fs::create_directories(root);
   CommandResult live = run_command({OVLCHECK_BINARY, "apply", "--base", "live", "--sysroot", root, kEnableI2c});

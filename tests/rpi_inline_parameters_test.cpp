@@ -70,7 +70,7 @@ TEST_CASE("w1-gpio.dtbo,gpiopin=17 applies and removes as dtoverlay's prepared o
   CHECK_FALSE(remove_ours["runs"][0]["messages"].empty());  // the comparison compares something
 }
 
-TEST_CASE("--dtoverlay prepares an overlay without parameters: its labels stay private") {
+TEST_CASE("dtoverlay option: --dtoverlay prepares an overlay without parameters: its labels stay private") {
   const std::string raw = kRpiDir + "/overlays/w1-gpio.dtbo";
   json plain = run_json({OVLCHECK_BINARY, "apply", "--json", "--base", kPi4Base, raw});
   json prepared = run_json({OVLCHECK_BINARY, "apply", "--json", "--dtoverlay", "--base", kPi4Base, raw});
