@@ -46,10 +46,15 @@ Expected<fdt::LoadedBlob> load_overlay_argument(const OverlayArgument& argument,
                                                 rpi::PreparedOverlay* details) {
   auto blob = fdt::load_blob_file(argument.file);
   if (!blob) return blob.error();
+  return prepare_overlay_argument(std::move(blob.value()), argument, always_prepare, details);
+}
+
+Expected<fdt::LoadedBlob> prepare_overlay_argument(fdt::LoadedBlob blob, const OverlayArgument& argument,
+                                                   bool always_prepare, rpi::PreparedOverlay* details) {
   if (argument.parameters.empty() && !always_prepare) return blob;
-  auto prepared = rpi::prepare_overlay(blob->tree, argument.parameters);
+  auto prepared = rpi::prepare_overlay(blob.tree, argument.parameters);
   if (!prepared) return Error{"'" + argument.file + "': " + prepared.error().message};
-  auto reread = fdt::load_blob_bytes(argument.file, fdt::flatten(prepared->tree, blob->header));
+  auto reread = fdt::load_blob_bytes(argument.file, fdt::flatten(prepared->tree, blob.header));
   if (details != nullptr) *details = std::move(prepared.value());
   return reread;
 }

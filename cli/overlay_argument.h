@@ -33,6 +33,11 @@ rpi::Parameter parse_parameter(const std::string& text);
 Expected<fdt::LoadedBlob> load_overlay_argument(const OverlayArgument& argument, bool always_prepare,
                                                 rpi::PreparedOverlay* details = nullptr);
 
+// The preparation step of load_overlay_argument() for a blob already loaded (e.g. compiled from
+// a .dtso): unchanged unless it has parameters or `always_prepare` is set.
+Expected<fdt::LoadedBlob> prepare_overlay_argument(fdt::LoadedBlob blob, const OverlayArgument& argument,
+                                                   bool always_prepare, rpi::PreparedOverlay* details = nullptr);
+
 // The help text every overlay-taking command shows for its overlay arguments.
 extern const char* const kOverlayArgumentHelp;
 extern const char* const kDtoverlayOptionHelp;

@@ -4,12 +4,15 @@
 
 namespace ovl::cli {
 
-Expected<std::vector<RemovalStep>> removal_order(const std::string& text, std::size_t count) {
+std::vector<RemovalStep> last_first(std::size_t count) {
   std::vector<RemovalStep> order;
-  if (text.empty()) {
-    for (std::size_t i = count; i-- > 0;) order.push_back({i, true});
-    return order;
-  }
+  for (std::size_t i = count; i-- > 0;) order.push_back({i, true});
+  return order;
+}
+
+Expected<std::vector<RemovalStep>> removal_order(const std::string& text, std::size_t count) {
+  if (text.empty()) return last_first(count);
+  std::vector<RemovalStep> order;
   std::size_t start = 0;
   while (start <= text.size()) {
     std::size_t end = text.find_first_of(",+", start);

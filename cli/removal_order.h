@@ -14,6 +14,9 @@ struct RemovalStep {
   bool settles;          // the deferred releases run before the next removal
 };
 
+// The default order: last applied first, each removal settling.
+std::vector<RemovalStep> last_first(std::size_t count);
+
 // "2,1": 1-based positions of the overlays on the command line. A ',' lets the deferred
 // releases run before the next removal (time passes); a '+' removes the next one at once.
 // Empty: last applied first, each removal settling. `count` overlays were given.

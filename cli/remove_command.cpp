@@ -3,8 +3,9 @@
 // device-link releases. Reports the kernel's lines and the nodes left unbalanced.
 #include "cli/commands.h"
 #include "cli/exit_status.h"
-#include "cli/removal_order.h"
 #include "cli/remove_report.h"
+#include "cli/removal_order.h"
+#include "cli/removal_replay.h"
 #include "cli/session_setup.h"
 
 #include "core/kernel_messages.h"
@@ -22,52 +23,12 @@ namespace {
 
 struct RemoveOptions {
   CommonOptions common;
-  std::string order;  // see cli/removal_order.h
+  // "2,1": 1-based positions of the overlays on the command line. A ',' lets the deferred
+  // releases run before the next removal (time passes); a '+' removes the next one at once.
+  std::string order;
   bool trace = false;
   bool explore = false;
 };
-
-// `worst_case`: every deferred release, even one queued while applying, waits until the end
-// (the schedule --explore starts from).
-RemovalRun replay(const Inputs& inputs, const KernelProfile& profile, const DriverSet& drivers,
-                  const CommonOptions& common, const std::vector<RemovalStep>& order, bool barrier,
-                  bool trace, ApplyReport* apply_report, bool worst_case = false) {
-  RemovalRun run;
-  run.barrier = barrier;
-  run.matches_kernel = barrier == profile.has(Feature::kDeviceLinkWaitRemoval);
-  OverlaySession session(inputs.base.tree, profile, drivers);
-  KernelLog boot;
-  session.boot(boot);
-  if (trace) session.enable_trace();
-  if (worst_case) session.defer_releases_queued_by_apply();
-  std::vector<int> ids;
-  for (std::size_t i = 0; i < common.overlays.size(); ++i) {
-    ApplyOutcome outcome = session.apply(common.overlays[i], inputs.overlays[i].tree);
-    ids.push_back(outcome.id);
-    if (apply_report != nullptr) {
-      if (outcome.log.has_error()) apply_report->exit_status = kExitFindings;
-      apply_report->overlays.push_back({common.overlays[i], std::move(outcome)});
-    }
-  }
-  if (apply_report != nullptr) apply_report->boot = std::move(boot);
-  for (const RemovalStep& step : order) {
-    if (ids[step.position] == 0) continue;  // the kernel gave this overlay no id: nothing to remove
-    RemoveOperation op{common.overlays[step.position], session.remove(ids[step.position], barrier), step.settles, {}};
-    // In practice the deferred releases run soon after the removal has returned.
-    if (step.settles && !worst_case) session.run_deferred_releases(op.after);
-    run.operations.push_back(std::move(op));
-  }
-  session.run_deferred_releases(run.later);
-  if (trace) run.trace = session.trace();
-  return run;
-}
-
-bool run_has_error(const RemovalRun& run) {
-  for (const RemoveOperation& op : run.operations) {
-    if (op.outcome.log.has_error() || !op.outcome.unbalanced.empty() || op.after.has_error()) return true;
-  }
-  return run.later.has_error();
-}
 
 int run_remove(const RemoveOptions& options) {
   const CommonOptions& common = options.common;
@@ -86,8 +47,8 @@ int run_remove(const RemoveOptions& options) {
   report.with_trace = options.trace;
   report.barrier_name = kmsg::barrier_name(profile);
   for (bool barrier : {false, true}) {
-    report.runs.push_back(replay(inputs, profile, drivers, common, *order, barrier, options.trace,
-                                 barrier ? nullptr : &report.apply));
+    report.runs.push_back(replay_removal(inputs.base.tree, overlay_trees(inputs), profile, drivers, common.overlays, *order,
+                                         {barrier, options.trace, false, {}}, barrier ? nullptr : &report.apply));
   }
   report.exit_status = report.apply.exit_status;
   for (const RemovalRun& run : report.runs) {
@@ -97,7 +58,7 @@ int run_remove(const RemoveOptions& options) {
     // A kernel with the barrier runs every release queued before of_changeset_destroy() first:
     // from its run there is nothing left to explore.
     bool barrier = profile.has(Feature::kDeviceLinkWaitRemoval);
-    RemovalRun latest = replay(inputs, profile, drivers, common, *order, barrier, false, nullptr, true);
+    RemovalRun latest = replay_removal(inputs.base.tree, overlay_trees(inputs), profile, drivers, common.overlays, *order, {barrier, false, true, {}}, nullptr);
     std::vector<UnbalancedNode> worst_case;
     for (const RemoveOperation& op : latest.operations) {
       worst_case.insert(worst_case.end(), op.outcome.unbalanced.begin(), op.outcome.unbalanced.end());
