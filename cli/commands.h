@@ -11,5 +11,9 @@ void add_apply_command(CLI::App& app, int& exit_status);
 void add_remove_command(CLI::App& app, int& exit_status);
 // Registers `links`.
 void add_links_command(CLI::App& app, int& exit_status);
+// Registers `check`.
+void add_check_command(CLI::App& app, int& exit_status);
+// Registers `prepare` (Raspberry Pi dtoverlay preparation).
+void add_prepare_command(CLI::App& app, int& exit_status);
 
 }  // namespace ovl::cli

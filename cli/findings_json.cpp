@@ -10,16 +10,18 @@ Json kernel_lines_json(const std::vector<KernelLine>& lines) {
   return out;
 }
 
+Json finding_json(const Finding& f) {
+  return {{"code", f.code},
+          {"severity", severity_name(f.severity)},
+          {"path", f.path},
+          {"message", f.message.empty() ? Json(nullptr) : Json(f.message)},
+          {"detail", f.detail},
+          {"causes", f.causes}};
+}
+
 Json findings_json(const std::vector<Finding>& findings) {
   Json out = Json::array();
-  for (const Finding& f : findings) {
-    out.push_back({{"code", f.code},
-                   {"severity", severity_name(f.severity)},
-                   {"path", f.path},
-                   {"message", f.message.empty() ? Json(nullptr) : Json(f.message)},
-                   {"detail", f.detail},
-                   {"causes", f.causes}});
-  }
+  for (const Finding& f : findings) out.push_back(finding_json(f));
   return out;
 }
 

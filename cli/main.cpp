@@ -15,6 +15,8 @@ int main(int argc, char** argv) {
   ovl::cli::add_apply_command(app, exit_status);
   ovl::cli::add_remove_command(app, exit_status);
   ovl::cli::add_links_command(app, exit_status);
+  ovl::cli::add_check_command(app, exit_status);
+  ovl::cli::add_prepare_command(app, exit_status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -4,6 +4,8 @@
 #include "cli/commands.h"
 #include "cli/exit_status.h"
 #include "cli/remove_report.h"
+#include "cli/removal_order.h"
+#include "cli/removal_replay.h"
 #include "cli/session_setup.h"
 
 #include "core/kernel_messages.h"
@@ -28,75 +30,6 @@ struct RemoveOptions {
   bool explore = false;
 };
 
-struct Step {
-  std::size_t position;  // 0-based
-  bool settles;
-};
-
-Expected<std::vector<Step>> removal_order(const std::string& text, std::size_t count) {
-  std::vector<Step> order;
-  if (text.empty()) {
-    for (std::size_t i = count; i-- > 0;) order.push_back({i, true});
-    return order;
-  }
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    std::size_t end = text.find_first_of(",+", start);
-    std::string item = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
-    bool digits = !item.empty() && item.find_first_not_of("0123456789") == std::string::npos;
-    long position = digits && item.size() < 10 ? std::strtol(item.c_str(), nullptr, 10) : 0;
-    if (!digits || item.front() == '0' || position < 1 || static_cast<std::size_t>(position) > count) {
-      return Error{"--order: '" + item + "' is not an overlay position between 1 and " + std::to_string(count)};
-    }
-    order.push_back({static_cast<std::size_t>(position - 1), end == std::string::npos || text[end] == ','});
-    if (end == std::string::npos) break;
-    start = end + 1;
-  }
-  return order;
-}
-
-// `worst_case`: every deferred release, even one queued while applying, waits until the end
-// (the schedule --explore starts from).
-RemovalRun replay(const Inputs& inputs, const KernelProfile& profile, const DriverSet& drivers,
-                  const CommonOptions& common, const std::vector<Step>& order, bool barrier,
-                  bool trace, ApplyReport* apply_report, bool worst_case = false) {
-  RemovalRun run;
-  run.barrier = barrier;
-  run.matches_kernel = barrier == profile.has(Feature::kDeviceLinkWaitRemoval);
-  OverlaySession session(inputs.base.tree, profile, drivers);
-  KernelLog boot;
-  session.boot(boot);
-  if (trace) session.enable_trace();
-  if (worst_case) session.defer_releases_queued_by_apply();
-  std::vector<int> ids;
-  for (std::size_t i = 0; i < common.overlays.size(); ++i) {
-    ApplyOutcome outcome = session.apply(common.overlays[i], inputs.overlays[i].tree);
-    ids.push_back(outcome.id);
-    if (apply_report != nullptr) {
-      if (outcome.log.has_error()) apply_report->exit_status = kExitFindings;
-      apply_report->overlays.push_back({common.overlays[i], std::move(outcome)});
-    }
-  }
-  if (apply_report != nullptr) apply_report->boot = std::move(boot);
-  for (const Step& step : order) {
-    if (ids[step.position] == 0) continue;  // the kernel gave this overlay no id: nothing to remove
-    RemoveOperation op{common.overlays[step.position], session.remove(ids[step.position], barrier), step.settles, {}};
-    // In practice the deferred releases run soon after the removal has returned.
-    if (step.settles && !worst_case) session.run_deferred_releases(op.after);
-    run.operations.push_back(std::move(op));
-  }
-  session.run_deferred_releases(run.later);
-  if (trace) run.trace = session.trace();
-  return run;
-}
-
-bool run_has_error(const RemovalRun& run) {
-  for (const RemoveOperation& op : run.operations) {
-    if (op.outcome.log.has_error() || !op.outcome.unbalanced.empty() || op.after.has_error()) return true;
-  }
-  return run.later.has_error();
-}
-
 int run_remove(const RemoveOptions& options) {
   const CommonOptions& common = options.common;
   auto order = removal_order(options.order, common.overlays.size());
@@ -114,8 +47,8 @@ int run_remove(const RemoveOptions& options) {
   report.with_trace = options.trace;
   report.barrier_name = kmsg::barrier_name(profile);
   for (bool barrier : {false, true}) {
-    report.runs.push_back(replay(inputs, profile, drivers, common, *order, barrier, options.trace,
-                                 barrier ? nullptr : &report.apply));
+    report.runs.push_back(replay_removal(inputs.base.tree, overlay_trees(inputs), profile, drivers, common.overlays, *order,
+                                         {barrier, options.trace, false, {}}, barrier ? nullptr : &report.apply));
   }
   report.exit_status = report.apply.exit_status;
   for (const RemovalRun& run : report.runs) {
@@ -125,7 +58,7 @@ int run_remove(const RemoveOptions& options) {
     // A kernel with the barrier runs every release queued before of_changeset_destroy() first:
     // from its run there is nothing left to explore.
     bool barrier = profile.has(Feature::kDeviceLinkWaitRemoval);
-    RemovalRun latest = replay(inputs, profile, drivers, common, *order, barrier, false, nullptr, true);
+    RemovalRun latest = replay_removal(inputs.base.tree, overlay_trees(inputs), profile, drivers, common.overlays, *order, {barrier, false, true, {}}, nullptr);
     std::vector<UnbalancedNode> worst_case;
     for (const RemoveOperation& op : latest.operations) {
       worst_case.insert(worst_case.end(), op.outcome.unbalanced.begin(), op.outcome.unbalanced.end());

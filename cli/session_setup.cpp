@@ -1,5 +1,7 @@
 #include "cli/session_setup.h"
 
+#include "cli/overlay_argument.h"
+
 #include <unistd.h>
 
 #include <cstdlib>
@@ -9,15 +11,25 @@
 namespace ovl::cli {
 
 void add_common_options(CLI::App& cmd, CommonOptions& options, bool overlays_required) {
-  cmd.add_option("-i,--base", options.base, "Base device tree blob (.dtb)")->required();
+  cmd.add_option("-i,--base", options.base, "Base: .dtb, .dts, or 'live' / 'live-tree' for the running system")->required();
   cmd.add_option("--kernel", options.kernel, "Kernel version to model, e.g. 6.1 or 6.1.85")
       ->capture_default_str();
   cmd.add_option("--drivers", options.drivers,
                  "Which compatibles have a driver: a file with one per line, or 'none' "
                  "(default: every enabled node with a compatible binds)");
   cmd.add_flag("--json", options.json, "Print one JSON object instead of text");
-  auto* overlays = cmd.add_option("overlays", options.overlays, "Overlay blobs (.dtbo), applied in order");
+  add_input_options(cmd, options.inputs);
+  auto* overlays = cmd.add_option("overlays", options.overlays, kOverlayArgumentHelp);
   if (overlays_required) overlays->required();
+}
+
+void add_input_options(CLI::App& cmd, InputOptions& options) {
+  cmd.add_option("-I,--include", options.include_dirs,
+                 "Include directory for .dts/.dtso sources (cpp -I and dtc -i); repeat for several")
+      ->allow_extra_args(false);
+  cmd.add_option("--sysroot", options.sysroot,
+                 "Root directory in which --base live / live-tree look (default /)");
+  cmd.add_flag("--dtoverlay", options.dtoverlay, kDtoverlayOptionHelp);
 }
 
 Expected<DriverSet> load_driver_set(const std::string& option) {
@@ -41,7 +53,7 @@ Expected<Prepared> prepare(const CommonOptions& options) {
   if (!profile) return Error{"--kernel: " + profile.error().message};
   auto drivers = load_driver_set(options.drivers);
   if (!drivers) return drivers.error();
-  auto inputs = load_inputs(options.base, options.overlays);
+  auto inputs = load_inputs(options.base, options.overlays, options.inputs);
   if (!inputs) return inputs.error();
   return Prepared{std::move(profile.value()), std::move(drivers.value()), std::move(inputs.value())};
 }

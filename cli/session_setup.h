@@ -19,10 +19,15 @@ struct CommonOptions {
   std::string kernel{KernelProfile::kDefaultVersion};
   std::string drivers;  // "" (all bind), "none", or a file of compatibles
   bool json = false;
+  InputOptions inputs;  // -I, --sysroot, --dtoverlay
   std::vector<std::string> overlays;
 };
 
-// Registers --base/-i, --kernel, --drivers, --json and the overlay arguments.
+// Registers -I (include directories for .dts sources), --sysroot (for --base live) and --dtoverlay.
+void add_input_options(CLI::App& cmd, InputOptions& options);
+
+// Registers --base/-i, --kernel, --drivers, --json, the input options and the overlay
+// arguments (which may carry Raspberry Pi parameters inline: cli/overlay_argument.h).
 void add_common_options(CLI::App& cmd, CommonOptions& options, bool overlays_required);
 
 // --drivers: all, none, or one compatible per line from a file ('#' starts a comment).

@@ -3,6 +3,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <csignal>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -44,13 +45,25 @@ Expected<bool> write_file_atomically(const std::string& file,
   }
   if (::fchmod(fd, mode) != 0) return abandon(errno);
 
+  // Past the file size limit (RLIMIT_FSIZE) the kernel sends SIGXFSZ, which by default kills the
+  // process and leaves the temporary file behind; ignored, write() fails with EFBIG instead.
+  struct sigaction ignore {}, previous {};
+  ignore.sa_handler = SIG_IGN;
+  ::sigemptyset(&ignore.sa_mask);
+  ::sigaction(SIGXFSZ, &ignore, &previous);
   std::size_t done = 0;
+  int write_error = 0;
   while (done < bytes.size()) {
     ssize_t put = ::write(fd, bytes.data() + done, bytes.size() - done);
     if (put < 0 && errno == EINTR) continue;
-    if (put < 0) return abandon(errno);
+    if (put < 0) {
+      write_error = errno;
+      break;
+    }
     done += static_cast<std::size_t>(put);
   }
+  ::sigaction(SIGXFSZ, &previous, nullptr);
+  if (write_error != 0) return abandon(write_error);
   if (::fsync(fd) != 0) return abandon(errno);
   if (::close(fd) != 0) {
     int err = errno;

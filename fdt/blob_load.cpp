@@ -1,6 +1,7 @@
 // Reading a flattened device tree: every check that can refuse a blob runs before the tree is
 // built, and every libfdt call's result is checked, so no input can crash the loader.
 #include "fdt/blob_io.h"
+#include "fdt/populate_node.h"
 
 #include <libfdt.h>
 
@@ -305,6 +306,8 @@ Expected<LoadedBlob> unflatten(const std::string& label, const void* fdt) {
 }
 
 }  // namespace
+
+void populate_node_properties(DeviceTree& tree, NodeId id) { finish_node(tree, id); }
 
 Expected<LoadedBlob> load_blob_file(const std::string& file) {
   auto cannot_read = [&](int err) { return failure(file, std::string("cannot read: ") + std::strerror(err)); };

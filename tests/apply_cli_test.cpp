@@ -5,6 +5,8 @@
 #include "core/big_endian.h"
 #include "fdt/blob_io.h"
 #include "tests/support/dts_compiler.h"
+#include "tests/support/kernel_lines.h"
+#include "tests/support/ovlcheck_run.h"
 #include "tests/support/run_command.h"
 
 #include <catch2/catch.hpp>
@@ -22,6 +24,8 @@ using ovl::NodeId;
 using ovl::test::CommandResult;
 using ovl::test::compile_dts;
 using ovl::test::read_bytes;
+using ovl::test::ovlcheck;
+using ovl::test::report_of;
 using ovl::test::run_command;
 using ovl::test::temp_path;
 using ovl::test::write_bytes;
@@ -149,10 +153,6 @@ std::string compiled(const std::string& name, const char* dts) { return ovl::tes
 
 std::string base_file() { return compiled("cli-base.dtb", kBaseDts); }
 
-CommandResult ovlcheck(std::vector<std::string> args) {
-  args.insert(args.begin(), OVLCHECK_BINARY);
-  return run_command(args);
-}
 
 CommandResult apply_json(const std::string& overlay, const std::string& out = "") {
   std::vector<std::string> args = {"apply", "--json", "--base", base_file()};
@@ -164,17 +164,8 @@ CommandResult apply_json(const std::string& overlay, const std::string& out = ""
   return ovlcheck(args);
 }
 
-json report_of(const CommandResult& r) {
-  INFO("stdout: " << r.out << "\nstderr: " << r.err);
-  json j = json::parse(r.out, nullptr, false);
-  REQUIRE_FALSE(j.is_discarded());
-  return j;
-}
-
 std::vector<std::string> message_texts(const json& overlay_report) {
-  std::vector<std::string> texts;
-  for (const auto& m : overlay_report.at("messages")) texts.push_back(m.at("text"));
-  return texts;
+  return ovl::test::message_texts(overlay_report.at("messages"));
 }
 
 // The refusal of one overlay: exit 1, not applied, -EINVAL, `code`, and exactly `lines` logged.
@@ -229,13 +220,8 @@ void expect_cannot_run(const std::vector<std::string>& args, const std::string& 
   for (bool as_json : {false, true}) {
     std::vector<std::string> a = args;
     if (as_json) a.insert(a.begin() + 1, "--json");
-    CommandResult r = ovlcheck(a);
-    INFO((as_json ? "--json" : "text") << ": stderr: " << r.err);
-    CHECK(r.exit_status == 2);
-    CHECK(r.out.empty());
-    CHECK(r.err.rfind(stderr_prefix, 0) == 0);
-    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
-    CHECK(r.err.back() == '\n');
+    INFO((as_json ? "--json" : "text"));
+    ovl::test::expect_cannot_run(ovlcheck(a), stderr_prefix);
   }
 }
 
@@ -265,7 +251,7 @@ TEST_CASE("clean apply: exit 0, -o written, the JSON report names every field", 
   for (const char* key : {"file", "id", "applied", "result", "errno", "error", "changeset", "messages", "findings"}) {
     CHECK(o.contains(key));
   }
-  CHECK(o.at("file") == temp_path("cli-clean.dtbo"));
+  CHECK(o.at("file") == compiled("cli-clean.dtbo", kCleanOverlayDts));
   CHECK(o.at("id") == 1);  // idr_alloc(.., 1, 0): the first overlay gets #1
   CHECK(o.at("applied") == true);
   CHECK(o.at("result") == 0);
@@ -277,11 +263,8 @@ TEST_CASE("clean apply: exit 0, -o written, the JSON report names every field", 
   CHECK(cs.at("properties_added").is_array());
   // Two log lines: status changes on a base node, and the overlay's label `sensor` (dtc -@) is
   // added to the live /__symbols__ by the symbols fragment, last; neither can be freed on remove.
-  CHECK(message_texts(o) == std::vector<std::string>{
-                                "OF: overlay: WARNING: memory leak will occur if overlay removed, property: "
-                                "/bus@2000/uart@0/status",
-                                "OF: overlay: WARNING: memory leak will occur if overlay removed, property: "
-                                "/__symbols__/sensor"});
+  CHECK(message_texts(o) == std::vector<std::string>{ovl::test::leak_warning_line("/bus@2000/uart@0/status"),
+                                                      ovl::test::leak_warning_line("/__symbols__/sensor")});
   CHECK(o.at("messages").at(0).at("level") == "warning");
   CHECK(cs.at("properties_added").back() == "/__symbols__/sensor");
   REQUIRE(o.at("findings").size() == 2);
@@ -317,7 +300,7 @@ TEST_CASE("changeset_dup_entry_check: two fragments adding the same node are ref
                   "OF: overlay: ERROR: multiple fragments add, update, and/or delete property /bus@2000/dup/name"});
 }
 
-TEST_CASE("-o is written only when every overlay applied; a refused apply leaves an existing file alone",
+TEST_CASE("apply -o: the file is written only when every overlay applied, a refused apply leaves an existing file alone",
           "[cli][apply]") {
   std::string refused = compiled("cli-unresolved.dtbo", kUnresolvedLabelDts);
   std::string clean = compiled("cli-clean.dtbo", kCleanOverlayDts);
@@ -352,7 +335,7 @@ TEST_CASE("inputs ovlcheck cannot read: exit 2, one error line naming the file, 
   }
   SECTION("missing base") {
     std::string missing = temp_path("cli-no-base.dtb");
-    expect_cannot_run({"apply", "--base", missing, temp_path("cli-clean.dtbo")},
+    expect_cannot_run({"apply", "--base", missing, compiled("cli-clean.dtbo", kCleanOverlayDts)},
                       "ovlcheck: error: '" + missing + "': ");
   }
   SECTION("empty file") {
@@ -383,20 +366,32 @@ TEST_CASE("inputs ovlcheck cannot read: exit 2, one error line naming the file, 
   }
   SECTION("a --kernel value that is not a version") {
     // No file is at fault here, so the option is named instead of a file.
-    expect_cannot_run({"apply", "--kernel", "six.twelve", "--base", base, temp_path("cli-clean.dtbo")},
+    expect_cannot_run({"apply", "--kernel", "six.twelve", "--base", base, compiled("cli-clean.dtbo", kCleanOverlayDts)},
                       "ovlcheck: error: --kernel: 'six.twelve'");
   }
 }
 
-TEST_CASE("the JSON report is byte-identical across runs", "[cli][apply]") {
+TEST_CASE("the JSON report and the -o file are byte-identical across runs, with the expected verdict",
+          "[cli][apply]") {
   for (const char* dts : {kCleanOverlayDts, kDuplicateNodeDts}) {
-    std::string overlay = compiled(dts == kCleanOverlayDts ? "cli-clean.dtbo" : "cli-dup-node.dtbo", dts);
+    const bool clean = dts == kCleanOverlayDts;
+    INFO((clean ? "clean overlay" : "two fragments adding one node"));
+    std::string overlay = compiled(clean ? "cli-clean.dtbo" : "cli-dup-node.dtbo", dts);
     std::string out = temp_path("cli-repeat.dtb");
+    std::filesystem::remove(out);
     CommandResult first = apply_json(overlay, out);
+    std::vector<std::uint8_t> first_blob = clean ? read_bytes(out) : std::vector<std::uint8_t>{};
     CommandResult second = apply_json(overlay, out);
-    CHECK(first.exit_status == second.exit_status);
+    // Two crashes with empty output would also be "identical": the verdict is checked first.
+    CHECK(first.exit_status == (clean ? 0 : 1));
+    CHECK(second.exit_status == first.exit_status);
+    json report = report_of(first);
+    CHECK(report.at("exit_status") == first.exit_status);
+    CHECK(report.at("overlays").at(0).at("applied") == clean);
+    if (!clean) CHECK(report.at("overlays").at(0).at("error") == "duplicate-node-entry");
     CHECK(first.out == second.out);
-    CHECK_FALSE(first.out.empty());
+    if (clean) CHECK(read_bytes(out) == first_blob);
+    else CHECK_FALSE(std::filesystem::exists(out));
   }
 }
 

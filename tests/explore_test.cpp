@@ -5,6 +5,7 @@
 // brute force over every schedule in the test itself (not from ovlcheck's output or its grouping),
 // and the counts are also written out by hand.
 #include "tests/support/dts_compiler.h"
+#include "tests/support/kernel_lines.h"
 #include "tests/support/run_command.h"
 
 #include <catch2/catch.hpp>
@@ -108,18 +109,12 @@ const char* const kTwoPairsDts = R"(/dts-v1/;
 
 const char* const kDrivers = "simple-bus\nfixed-clock\nfixed-factor-clock\n";
 
-const std::string kErrorPrefix =
-    "OF: ERROR: memory leak, expected refcount 1 instead of 2, of_node_get()/of_node_put() unbalanced - "
-    "destroy cset entry: attach overlay node ";
-const std::string kLeakPrefix = "OF: ERROR: memory leak before free overlay changeset,  ";
+const std::string kErrorPrefix = ovl::test::kRefcountErrorPrefix;
+const std::string kLeakPrefix = ovl::test::kLeakBeforeFreePrefix;
 
 std::string compiled(const std::string& name, const char* dts) { return ovl::test::compiled_file(name, dts); }
 
-std::string drivers_file() {
-  std::string path = temp_path("ex-drivers.txt");
-  if (!fs::exists(path)) write_bytes(path, std::vector<std::uint8_t>(kDrivers, kDrivers + std::string(kDrivers).size()));
-  return path;
-}
+std::string drivers_file() { return ovl::test::text_file("ex-drivers.txt", kDrivers); }
 
 json explore(const char* name, const char* dts, const std::string& kernel = "6.1") {
   CommandResult r = run_command({OVLCHECK_BINARY, "remove", "--json", "--explore", "--kernel", kernel, "--drivers",
@@ -243,7 +238,7 @@ void check_witnesses(const json& x, const std::vector<std::string>& checks, cons
 
 }  // namespace
 
-TEST_CASE("explore: provider + consumer", "[explore]") {
+TEST_CASE("explore: a provider and its consumer have three outcomes: none, the consumer, or both unbalanced", "[explore]") {
   json j = explore("ex-pair.dtbo", kPairDts);
   const json& x = j.at("explore");
   const std::string p = "/soc/p", c = "/soc/c";
@@ -270,7 +265,7 @@ TEST_CASE("explore: provider + consumer", "[explore]") {
   check_witnesses(x, checks, pins);
 }
 
-TEST_CASE("explore: a chain of three", "[explore]") {
+TEST_CASE("explore: a chain of three has six outcomes", "[explore]") {
   json j = explore("ex-chain.dtbo", kChainDts);
   const json& x = j.at("explore");
   const std::string a = "/soc/a", b = "/soc/b", c = "/soc/c";
@@ -299,7 +294,7 @@ TEST_CASE("explore: a chain of three", "[explore]") {
   check_witnesses(x, checks, pins);
 }
 
-TEST_CASE("explore: two independent pairs multiply", "[explore]") {
+TEST_CASE("explore: two independent pairs multiply to nine outcomes", "[explore]") {
   json j = explore("ex-two-pairs.dtbo", kTwoPairsDts);
   const json& x = j.at("explore");
   const std::string p1 = "/soc/p1", c1 = "/soc/c1", p2 = "/soc/p2", c2 = "/soc/c2";

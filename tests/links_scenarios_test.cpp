@@ -101,12 +101,10 @@ std::set<LinkKey> actual_links(const json& stage) {
 // Compiles the folder's sources (dtc -@) into the scratch directory: {base, overlay or ""}.
 std::pair<std::string, std::string> compile_scenario(const std::string& name) {
   const fs::path dir = fs::path(kScenarios) / name;
-  std::string base = ovl::test::temp_path("links-" + name + "-base.dtb");
-  ovl::test::write_bytes(base, ovl::test::compile_dts(read_text(dir / "base.dts")));
+  std::string base = ovl::test::compiled_file("links-" + name + "-base.dtb", read_text(dir / "base.dts"));
   std::string overlay;
   if (fs::exists(dir / "overlay.dts")) {
-    overlay = ovl::test::temp_path("links-" + name + "-overlay.dtbo");
-    ovl::test::write_bytes(overlay, ovl::test::compile_dts(read_text(dir / "overlay.dts")));
+    overlay = ovl::test::compiled_file("links-" + name + "-overlay.dtbo", read_text(dir / "overlay.dts"));
   }
   return {base, overlay};
 }
@@ -136,10 +134,9 @@ void run_scenario(const std::string& name) {
     std::vector<std::string> argv = {OVLCHECK_BINARY, "links", "--json", "--base", base, "--kernel", kernel};
     std::string drivers_text = "all";
     if (run.contains("drivers") && run.at("drivers").is_array()) {
-      std::string file = ovl::test::temp_path("links-" + name + "-drivers-" + std::to_string(i) + ".txt");
       std::string list;
       for (const json& c : run.at("drivers")) list += c.get<std::string>() + "\n";
-      ovl::test::write_bytes(file, std::vector<std::uint8_t>(list.begin(), list.end()));
+      std::string file = ovl::test::text_file("links-" + name + "-drivers.txt", list);
       argv.insert(argv.end(), {"--drivers", file});
       drivers_text = "list " + run.at("drivers").dump();
     } else if (run.value("drivers", "all") == "none") {
@@ -175,7 +172,7 @@ TEST_CASE("links: a *-supply property links the regulator", "[links][scenario]")
   run_scenario("supply-regulator");
 }
 
-TEST_CASE("links: *-gpios with #gpio-cells = <2>; exact gpios only from 5.12", "[links][scenario]") {
+TEST_CASE("links: a *-gpios property with #gpio-cells = <2> links each controller, a bare gpios property only from 5.12", "[links][scenario]") {
   run_scenario("gpios-cells-2");
 }
 
@@ -211,7 +208,7 @@ TEST_CASE("links: a consumer of its own child: refused before 6.3, cycle-relaxed
   run_scenario("consumer-of-own-child");
 }
 
-TEST_CASE("links: permissive era drops inferred links when the consumer binds; on era keeps them",
+TEST_CASE("links: the permissive era drops inferred links when the consumer binds, the on era keeps them",
           "[links][scenario]") {
   run_scenario("permissive-vs-on");
 }

@@ -11,6 +11,8 @@
 // The real-kernel recordings are compared line by line in oracle_lifecycle_test.cpp; these tests
 // use their own small trees.
 #include "tests/support/dts_compiler.h"
+#include "tests/support/kernel_lines.h"
+#include "tests/support/ovlcheck_run.h"
 #include "tests/support/run_command.h"
 
 #include <catch2/catch.hpp>
@@ -26,6 +28,9 @@
 using nlohmann::json;
 using ovl::test::CommandResult;
 using ovl::test::compile_dts;
+using ovl::test::expect_cannot_run;
+using ovl::test::ovlcheck;
+using ovl::test::report_of;
 using ovl::test::run_command;
 using ovl::test::temp_path;
 using ovl::test::write_bytes;
@@ -123,15 +128,8 @@ const std::string kConsumer = "/soc/ovl-consumer";
 const std::string kClock = "/soc/ovl-clock";
 const std::string kSensor = "/soc/i2c@20000/sensor@48";
 
-std::string error_line(const std::string& node) {
-  return "OF: ERROR: memory leak, expected refcount 1 instead of 2, of_node_get()/of_node_put() unbalanced - "
-         "destroy cset entry: attach overlay node " +
-         node;
-}
-
-std::string leak_line(const std::string& node) {
-  return "OF: ERROR: memory leak before free overlay changeset,  " + node;  // two spaces
-}
+std::string error_line(const std::string& node) { return ovl::test::refcount_error_line(node); }
+std::string leak_line(const std::string& node) { return ovl::test::leak_before_free_line(node); }
 
 std::string compiled(const std::string& name, const char* dts) { return ovl::test::compiled_file(name, dts); }
 
@@ -141,16 +139,8 @@ std::string bottom_file() { return compiled("rm-bottom.dtbo", kBottomDts); }
 std::string top_file() { return compiled("rm-top.dtbo", kTopDts); }
 std::string i2c_file() { return compiled("rm-i2c.dtbo", kI2cDts); }
 
-std::string drivers_file() {
-  std::string path = temp_path("rm-drivers.txt");
-  if (!fs::exists(path)) write_bytes(path, std::vector<std::uint8_t>(kDrivers, kDrivers + std::string(kDrivers).size()));
-  return path;
-}
+std::string drivers_file() { return ovl::test::text_file("rm-drivers.txt", kDrivers); }
 
-CommandResult ovlcheck(std::vector<std::string> args) {
-  args.insert(args.begin(), OVLCHECK_BINARY);
-  return run_command(args);
-}
 
 // `ovlcheck remove --json --kernel K --base <base> [extra...] overlays...`
 CommandResult remove_json(const std::string& kernel, const std::vector<std::string>& overlays,
@@ -161,18 +151,7 @@ CommandResult remove_json(const std::string& kernel, const std::vector<std::stri
   return ovlcheck(args);
 }
 
-json report_of(const CommandResult& r) {
-  INFO("exit " << r.exit_status << "\nstdout: " << r.out << "\nstderr: " << r.err);
-  json j = json::parse(r.out, nullptr, false);
-  REQUIRE_FALSE(j.is_discarded());
-  return j;
-}
-
-std::vector<std::string> texts(const json& messages) {
-  std::vector<std::string> out;
-  for (const auto& m : messages) out.push_back(m.at("text"));
-  return out;
-}
+std::vector<std::string> texts(const json& messages) { return ovl::test::message_texts(messages); }
 
 std::vector<std::string> unbalanced_nodes(const json& run) {
   std::vector<std::string> out;
@@ -189,13 +168,6 @@ std::map<std::string, int> destroy_checks(const json& run) {
   return out;
 }
 
-void expect_cannot_run(const CommandResult& r, const std::string& stderr_start) {
-  INFO("stdout: " << r.out << "\nstderr: " << r.err);
-  CHECK(r.exit_status == 2);
-  CHECK(r.out.empty());
-  CHECK(r.err.rfind(stderr_start, 0) == 0);
-  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
-}
 
 struct KernelCase {
   const char* kernel;
@@ -508,7 +480,17 @@ TEST_CASE("remove --json is byte-identical from run to run", "[remove][cli]") {
   REQUIRE(a.exit_status == 1);
   CHECK(b.exit_status == a.exit_status);
   CHECK(a.out == b.out);
+  json first = report_of(a);
+  CHECK(first.at("exit_status") == 1);
+  CHECK(first.at("runs").size() == 2);
+  CHECK(first.at("explore").contains("outcome_count"));
   CommandResult c = remove_json("6.1", {i2c_file()}, {"--trace", "--explore"});
   CommandResult d = remove_json("6.1", {i2c_file()}, {"--trace", "--explore"});
+  // Two crashes with empty output would also be "identical": status and report first.
+  REQUIRE(c.exit_status != 2);
+  CHECK(d.exit_status == c.exit_status);
+  json third = report_of(c);
+  CHECK(third.at("exit_status") == c.exit_status);
+  CHECK_FALSE(third.at("runs").at(0).at("trace").empty());
   CHECK(c.out == d.out);
 }

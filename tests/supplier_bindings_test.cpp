@@ -89,7 +89,7 @@ TEST_CASE("clocks: phandle plus #clock-cells arguments", "[bindings]") {
   CHECK(parse(tree, "/consumer", "assigned", kernel(6, 1)).references.empty());
 }
 
-TEST_CASE("*-supply: suffix, bare phandles", "[bindings]") {
+TEST_CASE("supply bindings: a *-supply suffix takes bare phandles, a bare -supply is no binding", "[bindings]") {
   const DeviceTree tree = load(R"(/dts-v1/;
 / {
 	vcc: regulator { };
@@ -104,7 +104,7 @@ TEST_CASE("*-supply: suffix, bare phandles", "[bindings]") {
   CHECK(parse(tree, "/consumer", "-supply", kernel(6, 1)).references.empty());
 }
 
-TEST_CASE("*-gpios: #gpio-cells arguments; ',nr-gpios' is not a phandle list", "[bindings]") {
+TEST_CASE("gpio bindings: *-gpios skips #gpio-cells arguments, and ',nr-gpios' is not a phandle list", "[bindings]") {
   const DeviceTree tree = load(R"(/dts-v1/;
 / {
 	gpio_a: gpio-a { gpio-controller; #gpio-cells = <2>; };

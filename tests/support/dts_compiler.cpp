@@ -2,6 +2,7 @@
 
 #include "tests/support/run_command.h"
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -72,10 +73,42 @@ std::vector<std::uint8_t> compile_dts(const std::string& source, bool symbols) {
   return read_bytes(dtb);
 }
 
-std::string compiled_file(const std::string& name, const std::string& source) {
-  std::string path = temp_path(name);
-  if (!std::filesystem::exists(path)) write_bytes(path, compile_dts(source));
+std::string content_key(const std::string& text) {
+  // FNV-1a, 64 bits, plus the length: a cache key, not a security property.
+  std::uint64_t hash = 1469598103934665603ULL;
+  for (unsigned char c : text) hash = (hash ^ c) * 1099511628211ULL;
+  char key[40];
+  std::snprintf(key, sizeof key, "%016llx-%zu", static_cast<unsigned long long>(hash), text.size());
+  return key;
+}
+
+std::string compiled_file(const std::string& name, const std::string& source, bool symbols) {
+  // One folder per source text (and -@ choice), so two sources with one name never share a blob
+  // while the file keeps the name a test may expect in ovlcheck's messages.
+  std::string dir = temp_path(content_key(source) + (symbols ? "-@" : ""));
+  std::filesystem::create_directories(dir);
+  std::string path = dir + "/" + name;
+  if (!std::filesystem::exists(path)) write_bytes(path, compile_dts(source, symbols));
   return path;
+}
+
+std::string compiled_dts_file(const std::filesystem::path& dts, bool symbols) {
+  std::string source = read_text_file(dts.string());
+  std::string name = dts.stem().string() + (symbols ? ".dtbo" : ".dtb");
+  return compiled_file(name, source, symbols);
+}
+
+std::string text_file(const std::string& name, const std::string& text) {
+  std::string dir = temp_path(content_key(text) + "-text");
+  std::filesystem::create_directories(dir);
+  std::string path = dir + "/" + name;
+  if (!std::filesystem::exists(path)) write_bytes(path, std::vector<std::uint8_t>(text.begin(), text.end()));
+  return path;
+}
+
+std::string read_text_file(const std::string& path) {
+  std::vector<std::uint8_t> bytes = read_bytes(path);
+  return std::string(bytes.begin(), bytes.end());
 }
 
 }  // namespace ovl::test

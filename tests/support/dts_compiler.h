@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -20,7 +21,19 @@ void write_bytes(const std::string& path, const std::vector<std::uint8_t>& bytes
 
 // The whole contents of `path`; throws std::runtime_error on failure.
 std::vector<std::uint8_t> read_bytes(const std::string& path);
-// compile_dts(source) written to temp_path(name), once per process; returns the path.
-std::string compiled_file(const std::string& name, const std::string& source);
+// compile_dts(source, symbols) written to a file called `name`, once per process and source text
+// (the cache is keyed by the text, not the name); returns the path.
+std::string compiled_file(const std::string& name, const std::string& source, bool symbols = true);
+// The same for a .dts file; the blob is named after it (<stem>.dtbo with -@, <stem>.dtb without).
+std::string compiled_dts_file(const std::filesystem::path& dts, bool symbols = true);
+
+// `text` written to a file called `name`, once per process and text (keyed like compiled_file);
+// returns the path. For driver lists and other small inputs.
+std::string text_file(const std::string& name, const std::string& text);
+
+// The whole contents of `path` as text; throws std::runtime_error on failure.
+std::string read_text_file(const std::string& path);
+// A short key naming `text` by its content (hash and length).
+std::string content_key(const std::string& text);
 
 }  // namespace ovl::test

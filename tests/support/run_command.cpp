@@ -10,7 +10,9 @@
 
 namespace ovl::test {
 
-CommandResult run_command(const std::vector<std::string>& argv) {
+CommandResult run_command(const std::vector<std::string>& argv) { return run_command_in("", argv); }
+
+CommandResult run_command_in(const std::string& working_dir, const std::vector<std::string>& argv) {
   if (argv.empty()) throw std::runtime_error("run_command: empty argv");
   std::vector<char*> args;
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
@@ -35,6 +37,10 @@ CommandResult run_command(const std::vector<std::string>& argv) {
     if (null_fd >= 0) ::dup2(null_fd, 0);
     ::dup2(out_pipe[1], 1);
     ::dup2(err_pipe[1], 2);
+    if (!working_dir.empty() && ::chdir(working_dir.c_str()) != 0) {
+      (void)!::write(2, "chdir failed\n", 13);
+      ::_exit(127);
+    }
     ::execvp(args[0], args.data());
     const char* why = std::strerror(errno);
     (void)!::write(2, "exec failed: ", 13);

@@ -1,0 +1,188 @@
+// The lints of `ovlcheck check` (docs/json-schema.md "Finding codes (check)"), each on a small
+// stack compiled at test time with dtc -@:
+// - leak-symbol: an overlay label added to the base's /__symbols__ (the kernel's leak warning);
+// - needs-earlier-overlay: a label resolved from an earlier overlay of the stack, not the base;
+// - removal-order-refused: removing the stack in apply order hits the kernel's topmost rule;
+// - board-compatible-mismatch: the overlay's root compatible names another board.
+#include "tests/support/dts_compiler.h"
+#include "tests/support/run_command.h"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+using nlohmann::json;
+using ovl::test::compiled_file;
+using ovl::test::run_command;
+
+namespace {
+
+const char* const kBase = R"(/dts-v1/;
+/ {
+	compatible = "vendor,board-a", "vendor,soc";
+	#address-cells = <1>;
+	#size-cells = <1>;
+	soc: soc {
+		compatible = "simple-bus";
+		#address-cells = <1>;
+		#size-cells = <1>;
+		ranges;
+	};
+};
+)";
+
+// Adds a clock provider with a label under /soc.
+const char* const kProvider = R"(/dts-v1/;
+/plugin/;
+&soc {
+	ovl_clk: clock@1000 {
+		compatible = "fixed-clock";
+		reg = <0x1000 0x10>;
+		#clock-cells = <0>;
+		clock-frequency = <1000000>;
+	};
+};
+)";
+
+// Uses the provider's label (resolvable only once the provider is applied), and names the
+// provider's clock output: an entry on the provider's node.
+const char* const kConsumer = R"(/dts-v1/;
+/plugin/;
+&soc {
+	consumer@2000 {
+		compatible = "vendor,consumer";
+		reg = <0x2000 0x10>;
+		clocks = <&ovl_clk>;
+	};
+};
+&ovl_clk {
+	clock-output-names = "ovl";
+};
+)";
+
+const char* const kOtherBoard = R"(/dts-v1/;
+/plugin/;
+/ {
+	compatible = "vendor,board-b";
+};
+&soc {
+	status = "okay";
+};
+)";
+
+json check_json(const std::vector<std::string>& overlays, const std::string& kernel = "6.12") {
+  std::vector<std::string> args = {OVLCHECK_BINARY, "check", "--format", "json", "--kernel", kernel, "--manifest",
+                                   ovl::test::temp_path("lint-manifest.json")};
+  json manifest = json::array({{{"base", compiled_file("lint-base.dtb", kBase)}, {"overlays", overlays}}});
+  std::vector<std::uint8_t> bytes;
+  std::string text = manifest.dump();
+  ovl::test::write_bytes(args.back(), std::vector<std::uint8_t>(text.begin(), text.end()));
+  auto r = run_command(args);
+  INFO(r.err);
+  REQUIRE(r.exit_status != 2);
+  return json::parse(r.out)["cases"][0];
+}
+
+std::vector<json> findings_with(const json& c, const std::string& code) {
+  std::vector<json> out;
+  for (const json& f : c["findings"]) {
+    if (f["code"] == code) out.push_back(f);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("lints: a stack whose second overlay uses the first one's label", "[cli][check][lints]") {
+  std::string provider = compiled_file("lint-provider.dtbo", kProvider);
+  std::string consumer = compiled_file("lint-consumer.dtbo", kConsumer);
+  json stacked = check_json({provider, consumer});
+  CHECK(stacked["result"] == "pass");  // it applies: the kernel resolves ovl_clk from the live __symbols__
+  auto needs = findings_with(stacked, "needs-earlier-overlay");
+  REQUIRE(needs.size() == 1);
+  CHECK(needs[0]["overlay"] == consumer);
+  CHECK(needs[0]["path"] == "/__fixups__/ovl_clk");
+  CHECK(needs[0]["causes"] == json::array({provider}));
+  // The provider's label lands in the base's /__symbols__: the kernel's leak warning, as info.
+  auto symbol = findings_with(stacked, "leak-symbol");
+  REQUIRE(symbol.size() == 1);
+  CHECK(symbol[0]["path"] == "/__symbols__/ovl_clk");
+  CHECK(symbol[0]["severity"] == "info");
+  CHECK(symbol[0]["message"] == "OF: overlay: WARNING: memory leak will occur if overlay removed, property: /__symbols__/ovl_clk");
+  // The consumer changes a node the provider added: the provider cannot be removed first.
+  auto order = findings_with(stacked, "removal-order-refused");
+  REQUIRE(order.size() == 1);
+  CHECK(order[0]["overlay"] == provider);
+
+  // The other order: the kernel refuses the consumer (its label is not there yet).
+  json reversed = check_json({consumer, provider});
+  CHECK(reversed["result"] == "fail");
+  CHECK(findings_with(reversed, "unresolved-label").size() == 1);
+  CHECK(findings_with(reversed, "needs-earlier-overlay").empty());
+}
+
+TEST_CASE("lints: an overlay for another board", "[cli][check][lints]") {
+  std::string other = compiled_file("lint-other-board.dtbo", kOtherBoard);
+  json c = check_json({other});
+  auto mismatch = findings_with(c, "board-compatible-mismatch");
+  REQUIRE(mismatch.size() == 1);
+  CHECK(mismatch[0]["severity"] == "warning");
+  CHECK(mismatch[0]["detail"] == "the overlay is meant for \"vendor,board-b\"; the base is \"vendor,board-a\", \"vendor,soc\"");
+  // An overlay without a root compatible, or one naming a board the base lists, is not flagged.
+  CHECK(findings_with(check_json({compiled_file("lint-provider.dtbo", kProvider)}), "board-compatible-mismatch").empty());
+}
+
+TEST_CASE("lints: a consumer whose supplier has no driver waits forever", "[cli][check][lints]") {
+  // The base's clock controller has no driver in the list; the overlay's consumer does.
+  const char* base = R"(/dts-v1/;
+/ {
+	#address-cells = <1>;
+	#size-cells = <1>;
+	soc {
+		compatible = "simple-bus";
+		#address-cells = <1>;
+		#size-cells = <1>;
+		ranges;
+		clkc: clock-controller@10000 {
+			compatible = "vendor,clkc";
+			reg = <0x10000 0x1000>;
+			#clock-cells = <1>;
+		};
+	};
+};
+)";
+  const char* overlay = R"(/dts-v1/;
+/plugin/;
+&{/soc} {
+	consumer@2000 {
+		compatible = "vendor,consumer";
+		reg = <0x2000 0x10>;
+		clocks = <&clkc 1>;
+	};
+};
+)";
+  std::string drivers = ovl::test::temp_path("lint-drivers.txt");
+  std::string list = "simple-bus\nvendor,consumer\n";
+  ovl::test::write_bytes(drivers, std::vector<std::uint8_t>(list.begin(), list.end()));
+  std::string base_file = compiled_file("lint-wait-base.dtb", base);
+  std::string overlay_file = compiled_file("lint-wait-consumer.dtbo", overlay);
+  auto run = [&](const std::string& drivers_option) {
+    auto r = run_command({OVLCHECK_BINARY, "check", "--format", "json", "--drivers", drivers_option, "--base", base_file,
+                          overlay_file});
+    INFO(r.err);
+    REQUIRE(r.exit_status == 0);  // a warning: --fail-on error passes
+    return json::parse(r.out)["cases"][0];
+  };
+  auto waiting = findings_with(run(drivers), "supplier-never-ready");
+  REQUIRE(waiting.size() == 1);
+  CHECK(waiting[0]["path"] == "/soc/consumer@2000");
+  CHECK(waiting[0]["overlay"] == overlay_file);
+  CHECK(waiting[0]["severity"] == "warning");
+  CHECK(waiting[0]["causes"] == json::array({"device link /soc/consumer@2000 -> /soc/clock-controller@10000 (clocks)"}));
+  // With a driver for the clock controller the consumer probes.
+  std::string all = "simple-bus\nvendor,consumer\nvendor,clkc\n";
+  ovl::test::write_bytes(drivers, std::vector<std::uint8_t>(all.begin(), all.end()));
+  CHECK(findings_with(run(drivers), "supplier-never-ready").empty());
+}
