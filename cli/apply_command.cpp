@@ -6,7 +6,7 @@
 #include "cli/input_files.h"
 #include "cli/session_setup.h"
 
-#include "core/overlay_session.h"
+#include "core/replay/overlay_session.h"
 #include "fdt/blob_io.h"
 
 #include <iostream>

@@ -1,7 +1,7 @@
 // The result of `ovlcheck apply`, built once and rendered as text or JSON.
 #pragma once
 
-#include "core/overlay_session.h"
+#include "core/replay/overlay_session.h"
 
 #include <optional>
 #include <string>

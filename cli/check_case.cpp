@@ -1,9 +1,9 @@
 #include "cli/check_case.h"
 
 #include "cli/removal_replay.h"
-#include "core/kernel_messages.h"
-#include "core/overlay_lints.h"
-#include "core/waiting_consumers.h"
+#include "core/devices/waiting_consumers.h"
+#include "core/kernel/kernel_messages.h"
+#include "core/lints/overlay_lints.h"
 
 #include <set>
 #include <tuple>

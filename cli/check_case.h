@@ -3,9 +3,9 @@
 // stage that found it). Every renderer of `check` (text, JSON, JUnit, SARIF) reads this list.
 #pragma once
 
-#include "core/driver_set.h"
-#include "core/kernel_log.h"
-#include "core/kernel_profile.h"
+#include "core/devices/driver_set.h"
+#include "core/kernel/kernel_log.h"
+#include "core/kernel/kernel_profile.h"
 #include "fdt/blob_io.h"
 
 #include <array>

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 
 namespace ovl::cli {
 namespace {
@@ -50,6 +51,17 @@ void add_case(std::vector<CheckCase>& cases, std::string name, std::string base,
   for (const std::string& kernel : kernels) cases.push_back({name, base, overlays, kernel});
 }
 
+// Whether one insertion, deletion, substitution or swap of neighbours turns `a` into `b`.
+bool one_edit_apart(std::string_view a, std::string_view b) {
+  if (a.size() > b.size()) std::swap(a, b);
+  if (b.size() - a.size() > 1) return false;
+  std::size_t i = 0;
+  while (i < a.size() && a[i] == b[i]) ++i;
+  if (a.size() < b.size()) return a.substr(i) == b.substr(i + 1);
+  if (a.substr(i + 1) == b.substr(i + 1)) return true;
+  return i + 1 < a.size() && a[i] == b[i + 1] && a[i + 1] == b[i] && a.substr(i + 2) == b.substr(i + 2);
+}
+
 Expected<std::vector<CheckCase>> json_manifest(const std::string& file, const std::string& text, const fs::path& dir) {
   nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
   if (doc.is_discarded()) return Error{"'" + file + "': not valid JSON"};
@@ -64,6 +76,15 @@ Expected<std::vector<CheckCase>> json_manifest(const std::string& file, const st
   for (const nlohmann::json& c : *list) {
     std::string where = "'" + file + "': case " + std::to_string(++number) + ": ";
     if (!c.is_object()) return Error{where + "not an object"};
+    // Other keys are allowed (the shared corpus's manifest carries provenance), but one a single
+    // typo away from a key read here ("overlay", "kernel") would silently drop part of the case.
+    for (const auto& [key, value] : c.items()) {
+      for (const char* known : {"base", "overlays", "kernels", "name"}) {
+        if (key != known && one_edit_apart(key, known)) {
+          return Error{where + "unknown key \"" + key + "\" (did you mean \"" + known + "\"?)"};
+        }
+      }
+    }
     if (!c.contains("base") || !c["base"].is_string()) return Error{where + "\"base\" (a file name) is missing"};
     std::vector<std::string> overlays;
     if (c.contains("overlays")) {

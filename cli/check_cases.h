@@ -11,7 +11,7 @@
 #pragma once
 
 #include "cli/check_case.h"
-#include "core/expected.h"
+#include "core/util/expected.h"
 
 #include <string>
 #include <vector>

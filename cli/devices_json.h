@@ -2,7 +2,7 @@
 #pragma once
 
 #include "cli/findings_json.h"
-#include "core/overlay_session.h"
+#include "core/replay/overlay_session.h"
 
 namespace ovl::cli {
 

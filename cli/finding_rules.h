@@ -2,7 +2,7 @@
 // SARIF's tool.driver.rules is made from it; docs/json-schema.md lists the same codes.
 #pragma once
 
-#include "core/kernel_log.h"
+#include "core/kernel/kernel_log.h"
 
 #include <string>
 #include <vector>

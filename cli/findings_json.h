@@ -1,7 +1,7 @@
 // JSON for the pieces every command's report shares: kernel lines and findings.
 #pragma once
 
-#include "core/kernel_log.h"
+#include "core/kernel/kernel_log.h"
 
 #include <nlohmann/json.hpp>
 

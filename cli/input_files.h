@@ -4,7 +4,7 @@
 // running system as base (`live`, `live-tree`, see live_base.h).
 #pragma once
 
-#include "core/expected.h"
+#include "core/util/expected.h"
 #include "fdt/blob_io.h"
 
 #include <string>

@@ -5,7 +5,7 @@
 #include "cli/findings_json.h"
 #include "cli/session_setup.h"
 
-#include "core/overlay_session.h"
+#include "core/replay/overlay_session.h"
 
 #include <iostream>
 #include <memory>

@@ -4,7 +4,7 @@
 // --sysroot, so that tests (and a look at another machine's copy) work on a directory.
 #pragma once
 
-#include "core/expected.h"
+#include "core/util/expected.h"
 #include "fdt/blob_io.h"
 
 #include <optional>

@@ -3,8 +3,8 @@
 // overlays (and by manifests that list them the same way).
 #pragma once
 
-#include "core/expected.h"
-#include "core/rpi_prepare.h"
+#include "core/rpi/rpi_prepare.h"
+#include "core/util/expected.h"
 #include "fdt/blob_io.h"
 
 #include <string>

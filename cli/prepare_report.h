@@ -2,7 +2,7 @@
 // as text or JSON.
 #pragma once
 
-#include "core/rpi_prepare.h"
+#include "core/rpi/rpi_prepare.h"
 
 #include <optional>
 #include <string>

@@ -1,7 +1,7 @@
 // `remove --order`: which overlay is removed when, and whether time passes in between.
 #pragma once
 
-#include "core/expected.h"
+#include "core/util/expected.h"
 
 #include <cstddef>
 #include <string>

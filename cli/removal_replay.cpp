@@ -1,7 +1,7 @@
 #include "cli/removal_replay.h"
 
 #include "cli/exit_status.h"
-#include "core/overlay_session.h"
+#include "core/replay/overlay_session.h"
 
 namespace ovl::cli {
 

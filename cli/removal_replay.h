@@ -5,10 +5,10 @@
 #include "cli/input_files.h"
 #include "cli/removal_order.h"
 #include "cli/remove_report.h"
-#include "core/device_tree.h"
-#include "core/driver_set.h"
-#include "core/overlay_session.h"
-#include "core/kernel_profile.h"
+#include "core/devices/driver_set.h"
+#include "core/kernel/kernel_profile.h"
+#include "core/replay/overlay_session.h"
+#include "core/tree/device_tree.h"
 
 #include <functional>
 #include <string>

@@ -3,13 +3,13 @@
 // device-link releases. Reports the kernel's lines and the nodes left unbalanced.
 #include "cli/commands.h"
 #include "cli/exit_status.h"
-#include "cli/remove_report.h"
 #include "cli/removal_order.h"
 #include "cli/removal_replay.h"
+#include "cli/remove_report.h"
 #include "cli/session_setup.h"
 
-#include "core/kernel_messages.h"
-#include "core/overlay_session.h"
+#include "core/kernel/kernel_messages.h"
+#include "core/replay/overlay_session.h"
 
 #include <unistd.h>
 

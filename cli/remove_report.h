@@ -3,9 +3,9 @@
 #pragma once
 
 #include "cli/apply_report.h"
-#include "core/overlay_session.h"
-#include "core/release_exploration.h"
-#include "core/trace.h"
+#include "core/kernel/trace.h"
+#include "core/replay/overlay_session.h"
+#include "core/replay/release_exploration.h"
 
 #include <optional>
 #include <string>

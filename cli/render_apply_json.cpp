@@ -3,7 +3,7 @@
 #include "cli/devices_json.h"
 #include "cli/findings_json.h"
 
-#include "core/errno_names.h"
+#include "core/kernel/errno_names.h"
 
 namespace ovl::cli {
 

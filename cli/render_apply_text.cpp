@@ -1,7 +1,7 @@
 // `ovlcheck apply` for people: one block per overlay, what changed, what the kernel prints.
 #include "cli/apply_report.h"
 
-#include "core/errno_names.h"
+#include "core/kernel/errno_names.h"
 
 #include <map>
 #include <sstream>

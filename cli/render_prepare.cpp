@@ -2,7 +2,7 @@
 #include "cli/findings_json.h"
 #include "cli/prepare_report.h"
 
-#include "core/big_endian.h"
+#include "core/util/big_endian.h"
 
 #include <cstdio>
 #include <sstream>

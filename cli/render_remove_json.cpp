@@ -3,7 +3,7 @@
 #include "cli/findings_json.h"
 #include "cli/remove_report.h"
 
-#include "core/errno_names.h"
+#include "core/kernel/errno_names.h"
 
 namespace ovl::cli {
 namespace {

@@ -1,7 +1,7 @@
 // `ovlcheck remove` for people: what applying printed, then each removal run.
 #include "cli/remove_report.h"
 
-#include "core/errno_names.h"
+#include "core/kernel/errno_names.h"
 
 #include <sstream>
 

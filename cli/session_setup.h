@@ -3,9 +3,9 @@
 #pragma once
 
 #include "cli/input_files.h"
-#include "core/driver_set.h"
-#include "core/expected.h"
-#include "core/kernel_profile.h"
+#include "core/devices/driver_set.h"
+#include "core/kernel/kernel_profile.h"
+#include "core/util/expected.h"
 
 #include <CLI/CLI.hpp>
 

@@ -5,7 +5,7 @@
 // directory. dtc then reads cpp's line markers, so its errors name the source file and line.
 #pragma once
 
-#include "core/expected.h"
+#include "core/util/expected.h"
 
 #include <cstdint>
 #include <string>

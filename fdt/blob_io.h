@@ -3,8 +3,8 @@
 // Nothing outside fdt/ sees libfdt or a structure-block offset.
 #pragma once
 
-#include "core/device_tree.h"
-#include "core/expected.h"
+#include "core/tree/device_tree.h"
+#include "core/util/expected.h"
 
 #include <cstdint>
 #include <string>

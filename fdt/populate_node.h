@@ -2,7 +2,7 @@
 // loaders of fdt/: the synthetic `name` property (when the node has none) and the phandle.
 #pragma once
 
-#include "core/device_tree.h"
+#include "core/tree/device_tree.h"
 
 namespace ovl::fdt {
 

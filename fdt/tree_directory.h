@@ -3,7 +3,7 @@
 // overlays already applied at run time.
 #pragma once
 
-#include "core/expected.h"
+#include "core/util/expected.h"
 #include "fdt/blob_io.h"
 
 #include <string>

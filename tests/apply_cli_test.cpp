@@ -2,7 +2,7 @@
 // exit 0 when of_overlay_fdt_apply() would succeed, 1 when the kernel refuses (with its exact log
 // lines), 2 when ovlcheck cannot run; -o only when everything applied; deterministic JSON; and
 // the phandles the kernel's resolver gives new nodes (kernel-model-of.md §1.2).
-#include "core/big_endian.h"
+#include "core/util/big_endian.h"
 #include "fdt/blob_io.h"
 #include "tests/support/dts_compiler.h"
 #include "tests/support/kernel_lines.h"
@@ -149,9 +149,9 @@ const char* const kDuplicateNodeDts = R"(/dts-v1/;
 )";
 
 // `name` is written to a temporary file compiled from `dts` (dtc -@) once per process.
-std::string compiled(const std::string& name, const char* dts) { return ovl::test::compiled_file(name, dts); }
+using ovl::test::compiled_file;
 
-std::string base_file() { return compiled("cli-base.dtb", kBaseDts); }
+std::string base_file() { return compiled_file("cli-base.dtb", kBaseDts); }
 
 
 CommandResult apply_json(const std::string& overlay, const std::string& out = "") {
@@ -230,7 +230,7 @@ void expect_cannot_run(const std::vector<std::string>& args, const std::string& 
 TEST_CASE("clean apply: exit 0, -o written, the JSON report names every field", "[cli][apply]") {
   std::string out = temp_path("cli-clean.dtb");
   fs::remove(out);
-  CommandResult r = apply_json(compiled("cli-clean.dtbo", kCleanOverlayDts), out);
+  CommandResult r = apply_json(compiled_file("cli-clean.dtbo", kCleanOverlayDts), out);
   json j = report_of(r);
   INFO(r.out);
   CHECK(r.exit_status == 0);
@@ -251,7 +251,7 @@ TEST_CASE("clean apply: exit 0, -o written, the JSON report names every field", 
   for (const char* key : {"file", "id", "applied", "result", "errno", "error", "changeset", "messages", "findings"}) {
     CHECK(o.contains(key));
   }
-  CHECK(o.at("file") == compiled("cli-clean.dtbo", kCleanOverlayDts));
+  CHECK(o.at("file") == compiled_file("cli-clean.dtbo", kCleanOverlayDts));
   CHECK(o.at("id") == 1);  // idr_alloc(.., 1, 0): the first overlay gets #1
   CHECK(o.at("applied") == true);
   CHECK(o.at("result") == 0);
@@ -275,26 +275,26 @@ TEST_CASE("clean apply: exit 0, -o written, the JSON report names every field", 
 }
 
 TEST_CASE("resolver: a __fixups__ label missing from the live __symbols__ fails with -EINVAL", "[cli][apply]") {
-  expect_refused(compiled("cli-unresolved.dtbo", kUnresolvedLabelDts), "unresolved-label",
+  expect_refused(compiled_file("cli-unresolved.dtbo", kUnresolvedLabelDts), "unresolved-label",
                  {"OF: resolver: node label 'nosuch' not found in live devicetree symbols table",
                   "OF: resolver: overlay phandle fixup failed: -22"});
 }
 
 TEST_CASE("find_target: a target-path not in the live tree fails init_overlay_changeset", "[cli][apply]") {
-  expect_refused(compiled("cli-missing-target.dtbo", kMissingTargetPathDts), "target-not-found",
+  expect_refused(compiled_file("cli-missing-target.dtbo", kMissingTargetPathDts), "target-not-found",
                  {"OF: overlay: find target, node: /fragment@0, path '/nosuch' not found",
                   "OF: overlay: init_overlay_changeset() failed, ret = -22"});
 }
 
 TEST_CASE("add_changeset_property: changing #address-cells of an existing node is refused", "[cli][apply]") {
-  expect_refused(compiled("cli-address-cells.dtbo", kAddressCellsChangeDts), "cells-change",
+  expect_refused(compiled_file("cli-address-cells.dtbo", kAddressCellsChangeDts), "cells-change",
                  {"OF: overlay: ERROR: changing value of #address-cells is not allowed in /bus@2000"});
 }
 
 TEST_CASE("changeset_dup_entry_check: two fragments adding the same node are refused", "[cli][apply]") {
   // Both ATTACH entries, both `status` ADDs and both synthetic `name` ADDs collide; every
   // duplicate is reported, node check first for each entry.
-  expect_refused(compiled("cli-dup-node.dtbo", kDuplicateNodeDts), "duplicate-node-entry",
+  expect_refused(compiled_file("cli-dup-node.dtbo", kDuplicateNodeDts), "duplicate-node-entry",
                  {"OF: overlay: ERROR: multiple fragments add and/or delete node /bus@2000/dup",
                   "OF: overlay: ERROR: multiple fragments add, update, and/or delete property /bus@2000/dup/status",
                   "OF: overlay: ERROR: multiple fragments add, update, and/or delete property /bus@2000/dup/name"});
@@ -302,8 +302,8 @@ TEST_CASE("changeset_dup_entry_check: two fragments adding the same node are ref
 
 TEST_CASE("apply -o: the file is written only when every overlay applied, a refused apply leaves an existing file alone",
           "[cli][apply]") {
-  std::string refused = compiled("cli-unresolved.dtbo", kUnresolvedLabelDts);
-  std::string clean = compiled("cli-clean.dtbo", kCleanOverlayDts);
+  std::string refused = compiled_file("cli-unresolved.dtbo", kUnresolvedLabelDts);
+  std::string clean = compiled_file("cli-clean.dtbo", kCleanOverlayDts);
 
   SECTION("no file is created") {
     std::string out = temp_path("cli-not-created.dtb");
@@ -327,7 +327,7 @@ TEST_CASE("apply -o: the file is written only when every overlay applied, a refu
 
 TEST_CASE("inputs ovlcheck cannot read: exit 2, one error line naming the file, nothing on stdout", "[cli][apply]") {
   std::string base = base_file();
-  std::vector<std::uint8_t> good = read_bytes(compiled("cli-clean.dtbo", kCleanOverlayDts));
+  std::vector<std::uint8_t> good = read_bytes(compiled_file("cli-clean.dtbo", kCleanOverlayDts));
 
   SECTION("missing file") {
     std::string missing = temp_path("cli-does-not-exist.dtbo");
@@ -335,7 +335,7 @@ TEST_CASE("inputs ovlcheck cannot read: exit 2, one error line naming the file, 
   }
   SECTION("missing base") {
     std::string missing = temp_path("cli-no-base.dtb");
-    expect_cannot_run({"apply", "--base", missing, compiled("cli-clean.dtbo", kCleanOverlayDts)},
+    expect_cannot_run({"apply", "--base", missing, compiled_file("cli-clean.dtbo", kCleanOverlayDts)},
                       "ovlcheck: error: '" + missing + "': ");
   }
   SECTION("empty file") {
@@ -366,7 +366,7 @@ TEST_CASE("inputs ovlcheck cannot read: exit 2, one error line naming the file, 
   }
   SECTION("a --kernel value that is not a version") {
     // No file is at fault here, so the option is named instead of a file.
-    expect_cannot_run({"apply", "--kernel", "six.twelve", "--base", base, compiled("cli-clean.dtbo", kCleanOverlayDts)},
+    expect_cannot_run({"apply", "--kernel", "six.twelve", "--base", base, compiled_file("cli-clean.dtbo", kCleanOverlayDts)},
                       "ovlcheck: error: --kernel: 'six.twelve'");
   }
 }
@@ -376,7 +376,7 @@ TEST_CASE("the JSON report and the -o file are byte-identical across runs, with 
   for (const char* dts : {kCleanOverlayDts, kDuplicateNodeDts}) {
     const bool clean = dts == kCleanOverlayDts;
     INFO((clean ? "clean overlay" : "two fragments adding one node"));
-    std::string overlay = compiled(clean ? "cli-clean.dtbo" : "cli-dup-node.dtbo", dts);
+    std::string overlay = compiled_file(clean ? "cli-clean.dtbo" : "cli-dup-node.dtbo", dts);
     std::string out = temp_path("cli-repeat.dtb");
     std::filesystem::remove(out);
     CommandResult first = apply_json(overlay, out);
@@ -397,7 +397,7 @@ TEST_CASE("the JSON report and the -o file are byte-identical across runs, with 
 
 TEST_CASE("resolver: a new node's phandle is (largest live phandle + 1) + its phandle in the overlay",
           "[cli][apply]") {
-  std::string overlay = compiled("cli-clean.dtbo", kCleanOverlayDts);
+  std::string overlay = compiled_file("cli-clean.dtbo", kCleanOverlayDts);
   std::string out = temp_path("cli-phandle.dtb");
   fs::remove(out);
   CommandResult r = ovlcheck({"apply", "--base", base_file(), "-o", out, overlay});

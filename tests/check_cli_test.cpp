@@ -9,6 +9,7 @@
 #include "tests/support/corpus.h"
 #include "tests/support/dts_compiler.h"
 #include "tests/support/run_command.h"
+#include "tests/support/test_files.h"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -22,7 +23,9 @@
 using nlohmann::json;
 using ovl::test::CommandResult;
 using ovl::test::run_command;
+using ovl::test::read_text;
 using ovl::test::temp_path;
+using ovl::test::write_text;
 
 namespace fs = std::filesystem;
 
@@ -37,15 +40,6 @@ const std::string kClockAndConsumer = kSource + "/testdata/seed/clock-and-consum
 CommandResult check(std::vector<std::string> args) {
   args.insert(args.begin(), {OVLCHECK_BINARY, "check"});
   return run_command(args);
-}
-
-void write_text(const std::string& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary) << text;
-}
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 // python3-jsonschema's verdict on `document` (a file); the errors when invalid.
@@ -257,6 +251,13 @@ TEST_CASE("check: usage and input errors exit 2 with one line and no output", "[
   CommandResult not_json = check({"--manifest", manifest});
   CHECK(not_json.exit_status == 2);
   CHECK(not_json.err == "ovlcheck: error: '" + manifest + "': not valid JSON\n");
+  // A key one typo away from one ovlcheck reads would drop the overlays silently; other keys
+  // (the corpus manifest's provenance) are allowed.
+  write_text(manifest, "[{\"base\": \"b.dtb\", \"overlay\": [\"a.dtbo\"], \"source\": \"x\"}]\n");
+  CommandResult typo = check({"--manifest", manifest});
+  CHECK(typo.exit_status == 2);
+  CHECK(typo.err == "ovlcheck: error: '" + manifest + "': case 1: unknown key \"overlay\" (did you mean \"overlays\"?)\n");
+  CHECK(typo.out.empty());
   CHECK(check({"--manifest", temp_path("no-such-manifest")}).exit_status == 2);
   CHECK(check({kEnableI2c}).exit_status == 2);  // no base
   CHECK(check({"--base", kBoard, "--kernel", "4.19", kEnableI2c}).exit_status == 2);

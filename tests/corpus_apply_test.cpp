@@ -8,12 +8,12 @@
 //  - dtc tests: dtc's own checks on the result; where libfdt refuses, what the kernel does instead.
 // Nothing here names a case except the documented libfdt refusals of the dtc tests, so the same
 // tests run on the held-out corpus, which has the same layout.
-#include "core/big_endian.h"
-#include "core/device_tree.h"
+#include "core/tree/device_tree.h"
+#include "core/util/big_endian.h"
 #include "fdt/blob_io.h"
 #include "tests/support/corpus.h"
-#include "tests/support/run_command.h"
 #include "tests/support/dts_compiler.h"
+#include "tests/support/run_command.h"
 #include "tests/support/tree_compare.h"
 
 #include <catch2/catch.hpp>

@@ -7,6 +7,7 @@
 #include "tests/support/kernel_lines.h"
 #include "tests/support/lifecycle_recordings.h"
 #include "tests/support/ovlcheck_run.h"
+#include "tests/support/test_files.h"
 
 #include "fdt/blob_io.h"
 

@@ -1,4 +1,4 @@
-// `ovlcheck remove --explore` (docs/usage.md, core/release_exploration.h): every deferred
+// `ovlcheck remove --explore` (docs/usage.md, core/replay/release_exploration.h): every deferred
 // device-link release may run at any point after it is queued. A destroy check finds its node
 // clean iff every release pinning the node ran before the check; the checks run in reverse
 // changeset order (consumer first). The expected outcome sets here are derived from that rule by
@@ -112,13 +112,13 @@ const char* const kDrivers = "simple-bus\nfixed-clock\nfixed-factor-clock\n";
 const std::string kErrorPrefix = ovl::test::kRefcountErrorPrefix;
 const std::string kLeakPrefix = ovl::test::kLeakBeforeFreePrefix;
 
-std::string compiled(const std::string& name, const char* dts) { return ovl::test::compiled_file(name, dts); }
+using ovl::test::compiled_file;
 
 std::string drivers_file() { return ovl::test::text_file("ex-drivers.txt", kDrivers); }
 
 json explore(const char* name, const char* dts, const std::string& kernel = "6.1") {
   CommandResult r = run_command({OVLCHECK_BINARY, "remove", "--json", "--explore", "--kernel", kernel, "--drivers",
-                                 drivers_file(), "--base", compiled("ex-base.dtb", kBaseDts), compiled(name, dts)});
+                                 drivers_file(), "--base", compiled_file("ex-base.dtb", kBaseDts), compiled_file(name, dts)});
   INFO("exit " << r.exit_status << "\nstdout: " << r.out << "\nstderr: " << r.err);
   REQUIRE(r.exit_status != 2);
   json j = json::parse(r.out, nullptr, false);

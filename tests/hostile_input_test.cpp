@@ -1,16 +1,19 @@
 // Hostile input through the ovlcheck binary: what the fuzzers found (testdata/fuzz) and the
 // promises made for any input -- one error line, exit 2, no partial output file.
+#include "tests/support/dts_compiler.h"
 #include "tests/support/run_command.h"
+#include "tests/support/test_files.h"
 
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <fstream>
 #include <string>
 #include <vector>
 
 namespace {
 
-std::string source_file(const std::string& relative) { return std::string(OVLCHECK_SOURCE_DIR) + "/" + relative; }
+using ovl::test::source_file;
 
 std::size_t line_count(const std::string& text) {
   return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
@@ -39,4 +42,17 @@ TEST_CASE("a value with control characters gives a one-line error, escaped", "[h
     CHECK(r.err.rfind("ovlcheck: error: ", 0) == 0);
     CHECK(r.err.find(c.shown) != std::string::npos);
   }
+}
+
+// testdata/fuzz/text_inputs/drivers-cr-bus-word: a carriage return separates words like a space,
+// so a file written with CRLF or CR line parts still names the compatible before its bus class.
+TEST_CASE("a --drivers line with a CR before its bus word is read as compatible and bus class", "[hostile][cli]") {
+  const std::string drivers = ovl::test::temp_path("cr-bus-word-drivers.txt");
+  std::ofstream(drivers, std::ios::binary) << "f\x89u\rbus=none\nsimple-bus\r\n";
+  ovl::test::CommandResult r =
+      ovl::test::run_command({OVLCHECK_BINARY, "apply", "--drivers", drivers, "--base",
+                              source_file("testdata/seed/board.dtb"), source_file("testdata/seed/enable-i2c.dtbo")});
+  INFO(r.err);
+  CHECK(r.exit_status == 0);
+  CHECK(r.err.empty());
 }

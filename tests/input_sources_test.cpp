@@ -6,6 +6,7 @@
 //   (/proc/device-tree), read below --sysroot: here a fake root made from testdata/seed/board.dtb.
 #include "tests/support/dts_compiler.h"
 #include "tests/support/run_command.h"
+#include "tests/support/test_files.h"
 
 #include "fdt/blob_io.h"
 
@@ -20,6 +21,7 @@ using nlohmann::json;
 using ovl::test::CommandResult;
 using ovl::test::run_command;
 using ovl::test::temp_path;
+using ovl::test::write_text;
 
 namespace fs = std::filesystem;
 
@@ -28,11 +30,6 @@ namespace {
 const std::string kSource = OVLCHECK_SOURCE_DIR;
 const std::string kBoard = kSource + "/testdata/seed/board.dtb";
 const std::string kEnableI2c = kSource + "/testdata/seed/enable-i2c.dtbo";
-
-void write_text(const std::string& path, const std::string& text) {
-  fs::create_directories(fs::path(path).parent_path());
-  std::ofstream(path, std::ios::binary) << text;
-}
 
 // The seed board as a source that needs cpp: a header from an include directory for a macro,
 // and a .dtsi next to it for the i2c controller.

@@ -3,11 +3,11 @@
 // render a graphviz digraph with one edge per link. Then one real case, the BeaglePlay OV5640
 // camera overlay, checked against kernel-model-of.md §2.4 and kernel-model-devlink.md §1.6
 // through `apply --json`. Node paths are found from the blobs, not written in.
-#include "core/big_endian.h"
-#include "core/device_tree.h"
+#include "core/tree/device_tree.h"
+#include "core/util/big_endian.h"
 #include "fdt/blob_io.h"
-#include "tests/support/dts_compiler.h"
 #include "tests/support/corpus.h"
+#include "tests/support/dts_compiler.h"
 #include "tests/support/run_command.h"
 
 #include <catch2/catch.hpp>

@@ -12,6 +12,7 @@
 // SYNC_STATE_ONLY, CYCLE), read from each link's `flags`.
 #include "tests/support/dts_compiler.h"
 #include "tests/support/run_command.h"
+#include "tests/support/test_files.h"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -32,13 +33,7 @@ namespace {
 
 const std::string kScenarios = std::string(OVLCHECK_SOURCE_DIR) + "/testdata/links";
 
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot read " + path.string());
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using ovl::test::read_text;
 
 using DeviceKey = std::tuple<std::string, std::string>;
 using LinkKey = std::tuple<std::string, std::string, std::string, bool, bool>;

@@ -1,6 +1,6 @@
 // Parameter values read as dtoverlay reads them (dtoverlay.c, dtoverlay_override_one_target):
 // numbers in C notation through strtoull, the boolean words, escapes and byte strings.
-#include "core/rpi_parameter_value.h"
+#include "core/rpi/rpi_parameter_value.h"
 
 #include <catch2/catch.hpp>
 

@@ -6,6 +6,7 @@
 #include "fdt/blob_io.h"
 #include "tests/support/dts_compiler.h"
 #include "tests/support/ovlcheck_run.h"
+#include "tests/support/test_files.h"
 #include "tests/support/tree_compare.h"
 
 #include <catch2/catch.hpp>
@@ -20,6 +21,7 @@ using ovl::DeviceTree;
 using ovl::NodeId;
 using ovl::test::expect_cannot_run;
 using ovl::test::ovlcheck;
+using ovl::test::read_text;
 using ovl::test::temp_path;
 
 namespace fs = std::filesystem;
@@ -71,13 +73,6 @@ std::vector<std::string> layout(const DeviceTree& tree) {
     stack.insert(stack.end(), children.rbegin(), children.rend());
   }
   return lines;
-}
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 }  // namespace

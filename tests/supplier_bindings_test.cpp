@@ -1,7 +1,7 @@
 // Supplier bindings: which properties name suppliers on which kernel, and how each kind is parsed.
 // Expected values come from drivers/of/property.c, base.c and irq.c as described in
-// kernel-model-devlink.md §2 (and the stable shortlogs cited in core/supplier_bindings.cpp).
-#include "core/supplier_bindings.h"
+// kernel-model-devlink.md §2 (and the stable shortlogs cited in core/devices/supplier_bindings.cpp).
+#include "core/devices/supplier_bindings.h"
 #include "fdt/blob_io.h"
 #include "tests/support/dts_compiler.h"
 

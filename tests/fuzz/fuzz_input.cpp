@@ -33,7 +33,7 @@ SplitInput split_blobs(const std::uint8_t* data, std::size_t size, std::size_t m
 }
 
 KernelProfile profile_from(std::uint8_t selector) {
-  // Each side of every feature's mainline release and stable backport in core/kernel_profile.cpp.
+  // Each side of every feature's mainline release and stable backport in core/kernel/kernel_profile.cpp.
   static const char* const kVersions[] = {
       "5.9",     "5.10",    "5.10.42", "5.10.215", "5.11",    "5.12",   "5.13",
       "5.15",    "5.15.154", "5.19",   "6.1",     "6.1.53",  "6.1.85", "6.1.192",

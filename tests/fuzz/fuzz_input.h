@@ -6,8 +6,8 @@
 // after the last blob (the "tail") steer the choices a command line would make.
 #pragma once
 
-#include "core/driver_set.h"
-#include "core/kernel_profile.h"
+#include "core/devices/driver_set.h"
+#include "core/kernel/kernel_profile.h"
 
 #include <cstddef>
 #include <cstdint>

@@ -11,10 +11,9 @@
 //  - when every overlay applied and was removed, the live tree is the base tree again;
 //  - exploration: at least one outcome per group, fewest errors first, each outcome's lines
 //    among the worst case's (or their "leak before free" lines), and the count is the product over groups (or flagged as a bound).
-#include "core/kernel_messages.h"
-#include "core/overlay_fragments.h"
-#include "core/overlay_session.h"
-#include "core/release_exploration.h"
+#include "core/kernel/kernel_messages.h"
+#include "core/replay/overlay_session.h"
+#include "core/replay/release_exploration.h"
 #include "fdt/blob_io.h"
 #include "tests/fuzz/fuzz_input.h"
 #include "tests/fuzz/tree_invariants.h"
@@ -114,7 +113,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::vector<DeviceTree> overlays;
   for (std::size_t i = 1; i < input.blobs.size(); ++i) {
     auto overlay = fdt::load_blob_bytes("overlay", std::move(input.blobs[i]));
-    if (!overlay || !has_overlay_fragments(overlay->tree) || overlay->tree.node_count() > kMaxNodes) return 0;
+    if (!overlay || overlay->tree.node_count() > kMaxNodes) return 0;
     overlays.push_back(std::move(overlay->tree));
   }
   const KernelProfile profile = fuzz::profile_from(input.choice(0));

@@ -1,11 +1,11 @@
-// Harness 5: a Raspberry Pi overlay and its parameters (core/rpi_*: __overrides__ entries, values,
+// Harness 5: a Raspberry Pi overlay and its parameters (core/rpi/: __overrides__ entries, values,
 // fragment switches, intra-overlay merges), as `ovlcheck prepare x.dtbo,PARAMS` takes them.
 // The input is an overlay blob followed by the parameter text ("p=v,q,..." as after the file on a
 // config.txt line). Invariants: a refusal is one labelled line; a prepared overlay is a
 // tree that flattens to a blob that loads back to the same tree.
 #include "cli/error_line.h"
 #include "cli/overlay_argument.h"
-#include "core/rpi_prepare.h"
+#include "core/rpi/rpi_prepare.h"
 #include "fdt/blob_io.h"
 #include "tests/fuzz/fuzz_input.h"
 #include "tests/fuzz/tree_invariants.h"

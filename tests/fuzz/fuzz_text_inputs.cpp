@@ -12,8 +12,8 @@
 #include "cli/error_line.h"
 #include "cli/removal_order.h"
 #include "cli/session_setup.h"
-#include "core/kernel_profile.h"
-#include "core/kernel_version.h"
+#include "core/kernel/kernel_profile.h"
+#include "core/kernel/kernel_version.h"
 #include "tests/fuzz/fuzz_input.h"
 
 #include <cstdio>
@@ -79,7 +79,8 @@ void drivers(const std::string& text) {
     check_error(set.error());
     return;
   }
-  // Every line's own compatible must match; nothing but listed compatibles may.
+  // Every line's first word is its compatible and must match; nothing but listed compatibles may.
+  // The words after it (space, tab or CR apart) are bus classes, which the parser has accepted.
   std::size_t start = 0;
   while (start <= text.size()) {
     std::size_t end = text.find('\n', start);
@@ -87,8 +88,13 @@ void drivers(const std::string& text) {
     line = line.substr(0, line.find('#'));
     std::size_t first = line.find_first_not_of(" \t\r");
     if (first != std::string::npos) {
-      std::string compatible = line.substr(first, line.find_last_not_of(" \t\r") - first + 1);
+      std::size_t after = line.find_first_of(" \t\r", first);
+      std::string compatible = line.substr(first, after == std::string::npos ? after : after - first);
       OVL_FUZZ_CHECK(set->matches(compatible), "a listed compatible does not match: '" + compatible + "'");
+      if (after != std::string::npos && line.find_first_not_of(" \t\r", after) != std::string::npos) {
+        OVL_FUZZ_CHECK(set->stated_bus(compatible).has_value(),
+                       "words after a compatible were accepted but state no bus: '" + line + "'");
+      }
     }
     if (end == std::string::npos) break;
     start = end + 1;

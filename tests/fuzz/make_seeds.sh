@@ -11,7 +11,7 @@ out="${1:?usage: make_seeds.sh OUT}"
 max_blob=16384       # larger blobs only slow the fuzzer down; the limits bench covers size
 max_lifecycle=16384  # "small trees" for the lifecycle harness
 
-mkdir -p "$out"/{blob_load,apply,lifecycle,text_inputs}
+mkdir -p "$out"/{blob_load,apply,lifecycle,text_inputs,rpi_prepare}
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 n=0
@@ -81,4 +81,13 @@ for o in "" 1 2,1 "3+1,2" "1+2+3" 0 "1,,2" 9; do text "\\x01\\x03$o"; done
 for f in "$repo"/testdata/lifecycle/DRIVERS*.txt; do { printf '\x02'; cat "$f"; } >"$work/seed"; \
   mv "$work/seed" "$out/text_inputs/$(sha1sum "$work/seed" | cut -c1-16)"; done
 text '\x02fixed-clock\n# comment\n  simple-bus  \r\n\tgpio-leds # trailing\n'
-for h in blob_load apply lifecycle text_inputs; do echo "$h: $(ls "$out/$h" | wc -l) seeds"; done
+# 5. Raspberry Pi overlays with their parameters: every case of testdata/rpi/cases.txt (the
+#    overlay blob, then the parameters as on a config.txt line, comma-separated).
+while read -r case overlay params; do
+  case "$case" in ''|'#'*) continue ;; esac
+  blob="$repo/testdata/rpi/overlays/$overlay.dtbo"
+  [ -f "$blob" ] || continue
+  { cat "$blob"; printf '%s' "$(echo $params | tr ' ' ',')"; } >"$work/seed"
+  mv "$work/seed" "$out/rpi_prepare/$(sha1sum "$work/seed" | cut -c1-16)"
+done <"$repo/testdata/rpi/cases.txt"
+for h in blob_load apply lifecycle text_inputs rpi_prepare; do echo "$h: $(ls "$out/$h" | wc -l) seeds"; done

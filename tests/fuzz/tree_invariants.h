@@ -1,7 +1,7 @@
 // Invariants of a DeviceTree that the harnesses check after every step that builds or edits one.
 #pragma once
 
-#include "core/device_tree.h"
+#include "core/tree/device_tree.h"
 #include "fdt/blob_io.h"
 
 namespace ovl::fuzz {

@@ -1,6 +1,7 @@
 #include "tests/support/dts_compiler.h"
 
 #include "tests/support/run_command.h"
+#include "tests/support/test_files.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -93,7 +94,7 @@ std::string compiled_file(const std::string& name, const std::string& source, bo
 }
 
 std::string compiled_dts_file(const std::filesystem::path& dts, bool symbols) {
-  std::string source = read_text_file(dts.string());
+  std::string source = read_text(dts);
   std::string name = dts.stem().string() + (symbols ? ".dtbo" : ".dtb");
   return compiled_file(name, source, symbols);
 }
@@ -104,11 +105,6 @@ std::string text_file(const std::string& name, const std::string& text) {
   std::string path = dir + "/" + name;
   if (!std::filesystem::exists(path)) write_bytes(path, std::vector<std::uint8_t>(text.begin(), text.end()));
   return path;
-}
-
-std::string read_text_file(const std::string& path) {
-  std::vector<std::uint8_t> bytes = read_bytes(path);
-  return std::string(bytes.begin(), bytes.end());
 }
 
 }  // namespace ovl::test

@@ -31,8 +31,6 @@ std::string compiled_dts_file(const std::filesystem::path& dts, bool symbols = t
 // returns the path. For driver lists and other small inputs.
 std::string text_file(const std::string& name, const std::string& text);
 
-// The whole contents of `path` as text; throws std::runtime_error on failure.
-std::string read_text_file(const std::string& path);
 // A short key naming `text` by its content (hash and length).
 std::string content_key(const std::string& text);
 

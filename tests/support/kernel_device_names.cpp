@@ -1,7 +1,7 @@
 #include "tests/support/kernel_device_names.h"
 
-#include "core/big_endian.h"
-#include "core/driver_set.h"
+#include "core/devices/driver_set.h"
+#include "core/util/big_endian.h"
 
 #include <algorithm>
 #include <cstdio>

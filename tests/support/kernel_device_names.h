@@ -2,7 +2,7 @@
 // devices (named by node path) with what a real kernel listed in sysfs.
 #pragma once
 
-#include "core/device_tree.h"
+#include "core/tree/device_tree.h"
 
 #include <string>
 

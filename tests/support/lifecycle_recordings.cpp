@@ -21,15 +21,6 @@ const std::vector<RecordedKernel>& recorded_kernels() {
 
 fs::path lifecycle_dir() { return fs::path(OVLCHECK_SOURCE_DIR) / "testdata" / "lifecycle"; }
 
-std::string read_text(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + file.string());
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw std::runtime_error("cannot read " + file.string());
-  return text.str();
-}
-
 namespace {
 
 std::string variant_of(const fs::path& kernel_dir) {

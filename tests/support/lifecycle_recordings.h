@@ -8,6 +8,8 @@
 // skipped without one.
 #pragma once
 
+#include "tests/support/test_files.h"
+
 #include <cstddef>
 #include <filesystem>
 #include <map>
@@ -49,9 +51,6 @@ struct Recording {
 // kernel folder holds a file the oracle does not make, a run lacks one of its three files, a
 // scenario has no or an unknown KERNEL_VARIANT, or an overlay source of a run is missing.
 std::vector<Recording> recordings_of(const RecordedKernel& kernel);
-
-// The whole text of `file`; throws std::runtime_error naming it when it cannot be read.
-std::string read_text(const std::filesystem::path& file);
 
 // One device listing of a `.state.txt` (the initramfs' `devices`, as extract.py condensed it),
 // with the `=== DIFF vs base` block printed before it (empty for the boot listing).

@@ -1,6 +1,6 @@
 #include "tests/support/tree_compare.h"
 
-#include "core/big_endian.h"
+#include "core/util/big_endian.h"
 
 #include <cstdio>
 #include <cstring>

@@ -16,7 +16,7 @@
 // parent's child list, libfdt appends it.
 #pragma once
 
-#include "core/device_tree.h"
+#include "core/tree/device_tree.h"
 
 #include <cstddef>
 #include <string>
