@@ -41,6 +41,9 @@ const std::vector<FeatureHistory>& feature_history() {
        "of/overlay: don't create \"//\" paths for fragments targeting the root (merged with "
        "devicetree-fixes-for-7.3-2, ce1e0223d8ad; Debian's changelogs list it in 6.1.191 and "
        "6.12.113; the oracle's 6.1.192 writes /node)"},
+      {Feature::kRevertOfRefusedOverlaySurvives, "revert-of-refused-overlay-survives", {{6, 12, 0}, {}},
+       "observed with the oracle: 6.1.192 oopses removing a refused overlay with UPDATE entries, "
+       "6.12.118 reverts them and fails with -ENODEV; the change between is not pinned (v6.12 assumed)"},
       {Feature::kNodeReleaseReworkedChecks, "of-node-release-v6.4", {{6, 4, 0}, {}},
        "of: do not use \"%pOF\" printk format on node with refcount of zero (v6.4)"},
   };

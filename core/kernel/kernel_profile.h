@@ -69,6 +69,11 @@ enum class Feature {
   // v7.3, "of/overlay: don't create "//" paths for fragments targeting the root"; stable 6.1.191,
   // 6.12.113).
   kRootTargetSymbolsSingleSlash,
+  // Removing a refused overlay whose changeset holds never-applied UPDATE entries reverts them
+  // (an UPDATE without an old property inverts to REMOVE_PROPERTY, which fails with -ENODEV:
+  // "Error reverting changeset") instead of oopsing as 6.1.192 does. Seen with the oracle on
+  // 6.12.118; the change between the two is not pinned, so v6.12 is assumed.
+  kRevertOfRefusedOverlaySurvives,
   kCount,
 };
 

@@ -80,7 +80,7 @@ void Changeset::update_property(NodeId node, Property property, const Property* 
 
 ChangesetAction effective_action(const ChangesetEntry& entry, bool revert) {
   if (!revert) return entry.action;
-  if (entry.action == ChangesetAction::kUpdateProperty && !entry.had_old_property) {
+  if (entry.action == ChangesetAction::kUpdateProperty && !(entry.had_old_property && entry.applied_once)) {
     return ChangesetAction::kRemoveProperty;  // the update created it: undo by removing it
   }
   return inverse(entry.action);
@@ -90,7 +90,7 @@ int apply_entry(DeviceTree& tree, const ChangesetEntry& entry, bool revert,
                 const KernelProfile& profile, KernelLog& log, const EntryHook& hook) {
   ChangesetAction action = effective_action(entry, revert);
   const Property* property = &entry.property;
-  if (revert && entry.action == ChangesetAction::kUpdateProperty && entry.had_old_property) {
+  if (revert && action == ChangesetAction::kUpdateProperty) {
     property = &entry.old_property;
   }
   Node& node = tree.node(entry.node);
@@ -118,7 +118,10 @@ int Changeset::apply_entries(DeviceTree& tree, const KernelProfile& profile, Ker
                              int& revert_error, const EntryHook& hook) {
   for (std::size_t i = 0; i < entries_.size(); ++i) {
     int err = apply_entry(tree, entries_[i], false, profile, log, hook);
-    if (err == 0) continue;
+    if (err == 0) {
+      entries_[i].applied_once = true;
+      continue;
+    }
     log.print(Severity::kError, kmsg::error_applying_changeset(err));
     for (std::size_t j = i; j-- > 0;) {
       if (int undo = apply_entry(tree, entries_[j], true, profile, log, hook)) {

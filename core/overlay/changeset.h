@@ -18,6 +18,9 @@ struct ChangesetEntry {
   Property property;      // the property added, removed or set (empty for node actions)
   Property old_property;  // UPDATE: the value it replaced, captured when the entry was made
   bool had_old_property = false;
+  // UPDATE: the kernel records the replaced property (ce->old_prop) only when the entry is
+  // applied, so an entry of a refused overlay reverts as if it had created its property.
+  bool applied_once = false;
 };
 
 // Called after each entry took effect, with the action actually carried out (inverted when
@@ -51,8 +54,8 @@ class Changeset {
 int apply_entry(DeviceTree& tree, const ChangesetEntry& entry, bool revert,
                 const KernelProfile& profile, KernelLog& log, const EntryHook& hook = {});
 
-// The action an entry carries out forwards or reverted (an UPDATE that created its property is
-// undone by a REMOVE).
+// The action an entry carries out forwards or reverted (an UPDATE that created its property, or
+// was never applied, is undone by a REMOVE).
 ChangesetAction effective_action(const ChangesetEntry& entry, bool revert);
 
 }  // namespace ovl

@@ -73,16 +73,26 @@ void OverlaySession::release_node(NodeId node, KernelLog& log) {
     return;
   }
   if (n.has(kFlagOverlay) && !n.has(kFlagOverlayFreeCset)) {
+    std::vector<std::string> causes;
+    // %pOF walks the parents: one freed before this line prints its name from freed memory.
+    for (NodeId up = n.parent; up != kNoNode; up = live_.node(up).parent) {
+      if (live_.node(up).has(kFlagFreed)) {
+        causes.push_back("the kernel prints this path through " + live_.path(up) +
+                         ", which it freed earlier: in the real log that part of the path is "
+                         "whatever the freed memory holds (often unprintable bytes)");
+      }
+    }
     log.report({"leak-before-free", Severity::kError, path, kmsg::leak_before_free(path),
                 "the node's last reference went after its changeset was destroyed; the kernel "
                 "leaks the node",
-                {}});
+                std::move(causes)});
     return;
   }
   if (n.has(kFlagOverlay) && !n.properties.empty()) {
     log.report({"unexpected-properties", Severity::kError, path, kmsg::unexpected_properties(path),
                 "the node was freed with properties still attached", {}});
   }
+  n.flags |= kFlagFreed;
 }
 
 }  // namespace ovl

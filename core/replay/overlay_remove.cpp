@@ -65,7 +65,10 @@ bool OverlaySession::removal_is_ok(const AppliedOverlay& ovcs, KernelLog& log) c
 bool OverlaySession::revert_would_crash(const AppliedOverlay& ovcs, KernelLog& log) {
   const auto& entries = ovcs.changeset.entries();
   for (std::size_t i = entries.size(); i-- > 0;) {
-    ChangesetAction action = effective_action(entries[i], true);
+    // As built (the replaced property known), not as the later kernel reverts it.
+    ChangesetAction action = entries[i].action != ChangesetAction::kUpdateProperty ? inverse(entries[i].action)
+                             : entries[i].had_old_property                        ? ChangesetAction::kUpdateProperty
+                                                                                  : ChangesetAction::kRemoveProperty;
     if (action == ChangesetAction::kRemoveProperty || action == ChangesetAction::kAddProperty) return false;
     if (entries[i].action != ChangesetAction::kUpdateProperty) continue;
     std::string path = live_.path(entries[i].node) + "/" + entries[i].property.name;
@@ -106,8 +109,9 @@ RemoveOutcome OverlaySession::remove(int id, bool barrier) {
     return outcome;
   }
   std::unique_ptr<AppliedOverlay> ovcs = std::move(*it);
+  std::size_t position = static_cast<std::size_t>(it - overlays_.begin());
   overlays_.erase(it);
-  if (!ovcs->applied && revert_would_crash(*ovcs, log)) {
+  if (!ovcs->applied && !profile_.has(Feature::kRevertOfRefusedOverlaySurvives) && revert_would_crash(*ovcs, log)) {
     crashed_ = true;
     outcome.result = -kEFAULT;
     return outcome;
@@ -116,7 +120,10 @@ RemoveOutcome OverlaySession::remove(int id, bool barrier) {
   auto hook = [&](const ChangesetEntry& entry, ChangesetAction action) { follow_entry(entry, action, log); };
   if (int err = ovcs->changeset.revert_entries(live_, profile_, log, apply_error, hook)) {
     if (apply_error != 0) revert_failed_ = true;
-    outcome.result = err;  // the changeset stays allocated: a leak unless removed again
+    // The changeset stays on the overlay list (free_overlay_changeset() never ran): later
+    // removals still see it, as a later overlay and by its id.
+    overlays_.insert(overlays_.begin() + static_cast<std::ptrdiff_t>(position), std::move(ovcs));
+    outcome.result = err;
     return outcome;
   }
   notify_entries(*ovcs, true, log);

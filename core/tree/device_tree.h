@@ -34,6 +34,7 @@ enum NodeFlag : std::uint32_t {
   kFlagPopulatedBus = 1u << 3,     // OF_POPULATED_BUS: its children were populated
   kFlagOverlay = 1u << 4,          // OF_OVERLAY: created by an overlay changeset
   kFlagOverlayFreeCset = 1u << 5,  // OF_OVERLAY_FREE_CSET: its changeset let go of it cleanly
+  kFlagFreed = 1u << 6,            // (no kernel flag) of_node_release() freed it: its memory is gone
 };
 
 // fwnode flags (include/linux/fwnode.h) that fw_devlink reads; kept on the node as the kernel does.
