@@ -6,8 +6,9 @@ const std::vector<FeatureHistory>& feature_history() {
   static const std::vector<FeatureHistory> table = {
       {Feature::kFailedApplyKeepsId, "failed-apply-keeps-id", {{5, 19, 0}, {}},
        "067c098766c6 of: overlay: rework overlay apply and remove kfree()s"},
-      {Feature::kChangesetFailureSaysApplyFailed, "changeset-apply-failed-text", {{6, 5, 0}, {}},
-       "of: dynamic: print changeset actions with the action name (v6.5)"},
+      {Feature::kChangesetFailureSaysApplyFailed, "changeset-apply-failed-text", {{6, 5, 0}, {{6, 1, 50}}},
+       "of: dynamic: Refactor action prints to not use \"%pOF\" inside devtree_lock (v6.5; Debian's "
+       "6.1 changelog lists it in 6.1.50, and 6.1.192's dynamic.c prints \"apply failed:\")"},
       {Feature::kChangesetNodeFailureWithoutProperty, "changeset-node-action-no-prop", {{6, 6, 0}, {}},
        "of: dynamic: do not print a property for node actions (v6.6)"},
       {Feature::kFwDevlinkOn, "fw-devlink-on", {{5, 13, 0}, {}},
@@ -41,9 +42,9 @@ const std::vector<FeatureHistory>& feature_history() {
        "of/overlay: don't create \"//\" paths for fragments targeting the root (merged with "
        "devicetree-fixes-for-7.3-2, ce1e0223d8ad; Debian's changelogs list it in 6.1.191 and "
        "6.12.113; the oracle's 6.1.192 writes /node)"},
-      {Feature::kRevertOfRefusedOverlaySurvives, "revert-of-refused-overlay-survives", {{6, 12, 0}, {}},
-       "observed with the oracle: 6.1.192 oopses removing a refused overlay with UPDATE entries, "
-       "6.12.118 reverts them and fails with -ENODEV; the change between is not pinned (v6.12 assumed)"},
+      {Feature::kChangesetOldPropertyAtApply, "changeset-old-property-at-apply", {{6, 6, 0}, {}},
+       "of: dynamic: Fix race in getting old property when updating property (v6.6, Rob Herring's "
+       "changeset fixes series; not in 6.1.192, whose of_changeset_action() still records it)"},
       {Feature::kNodeReleaseReworkedChecks, "of-node-release-v6.4", {{6, 4, 0}, {}},
        "of: do not use \"%pOF\" printk format on node with refcount of zero (v6.4)"},
   };

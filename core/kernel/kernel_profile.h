@@ -69,11 +69,12 @@ enum class Feature {
   // v7.3, "of/overlay: don't create "//" paths for fragments targeting the root"; stable 6.1.191,
   // 6.12.113).
   kRootTargetSymbolsSingleSlash,
-  // Removing a refused overlay whose changeset holds never-applied UPDATE entries reverts them
-  // (an UPDATE without an old property inverts to REMOVE_PROPERTY, which fails with -ENODEV:
-  // "Error reverting changeset") instead of oopsing as 6.1.192 does. Seen with the oracle on
-  // 6.12.118; the change between the two is not pinned, so v6.12 is assumed.
-  kRevertOfRefusedOverlaySurvives,
+  // An UPDATE entry learns the property it replaces when it is applied, not when it is made
+  // ("of: dynamic: Fix race in getting old property when updating property", v6.6). So an entry
+  // of a refused overlay, never applied, reverts as a REMOVE_PROPERTY that fails with -ENODEV;
+  // before, it reverted as an UPDATE whose "old" property never had a sysfs file, and the kernel
+  // oopsed (6.1.192 and 6.12.118 with the oracle, b-new-bus/*.twice).
+  kChangesetOldPropertyAtApply,
   kCount,
 };
 

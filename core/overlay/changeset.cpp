@@ -69,18 +69,19 @@ void Changeset::add_property(NodeId node, Property property) {
   entries_.push_back({ChangesetAction::kAddProperty, node, std::move(property), {}, false});
 }
 
-void Changeset::update_property(NodeId node, Property property, const Property* current) {
+void Changeset::update_property(NodeId node, Property property, const Property* current, bool record_now) {
   ChangesetEntry entry{ChangesetAction::kUpdateProperty, node, std::move(property), {}, false};
   if (current != nullptr) {
     entry.old_property = *current;
     entry.had_old_property = true;
   }
+  entry.old_property_recorded = record_now;
   entries_.push_back(std::move(entry));
 }
 
 ChangesetAction effective_action(const ChangesetEntry& entry, bool revert) {
   if (!revert) return entry.action;
-  if (entry.action == ChangesetAction::kUpdateProperty && !(entry.had_old_property && entry.applied_once)) {
+  if (entry.action == ChangesetAction::kUpdateProperty && !(entry.had_old_property && entry.old_property_recorded)) {
     return ChangesetAction::kRemoveProperty;  // the update created it: undo by removing it
   }
   return inverse(entry.action);
@@ -119,7 +120,7 @@ int Changeset::apply_entries(DeviceTree& tree, const KernelProfile& profile, Ker
   for (std::size_t i = 0; i < entries_.size(); ++i) {
     int err = apply_entry(tree, entries_[i], false, profile, log, hook);
     if (err == 0) {
-      entries_[i].applied_once = true;
+      entries_[i].old_property_recorded = true;  // __of_update_property() hands it back
       continue;
     }
     log.print(Severity::kError, kmsg::error_applying_changeset(err));

@@ -18,9 +18,10 @@ struct ChangesetEntry {
   Property property;      // the property added, removed or set (empty for node actions)
   Property old_property;  // UPDATE: the value it replaced, captured when the entry was made
   bool had_old_property = false;
-  // UPDATE: the kernel records the replaced property (ce->old_prop) only when the entry is
-  // applied, so an entry of a refused overlay reverts as if it had created its property.
-  bool applied_once = false;
+  // UPDATE: whether the kernel holds the replaced property (ce->old_prop): from the entry's
+  // creation before v6.6, only once it is applied since (profile changeset-old-property-at-apply).
+  // Without it an UPDATE reverts as a REMOVE of its own property.
+  bool old_property_recorded = false;
 };
 
 // Called after each entry took effect, with the action actually carried out (inverted when
@@ -31,7 +32,8 @@ class Changeset {
  public:
   void attach_node(NodeId node);
   void add_property(NodeId node, Property property);
-  void update_property(NodeId node, Property property, const Property* current);
+  // `record_now`: the kernel records the replaced property at once (before v6.6).
+  void update_property(NodeId node, Property property, const Property* current, bool record_now);
 
   const std::vector<ChangesetEntry>& entries() const { return entries_; }
   bool empty() const { return entries_.empty(); }

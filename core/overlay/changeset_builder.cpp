@@ -110,7 +110,7 @@ class Builder {
       if (!in_livetree) live_.node(target).deadprops.push_back(copy);
       changeset_.add_property(target, copy);
     } else {
-      changeset_.update_property(target, copy, existing);
+      changeset_.update_property(target, copy, existing, !profile_.has(Feature::kChangesetOldPropertyAtApply));
     }
     if (!live_.node(target).has(kFlagOverlay)) {
       std::string path = live_.path(target);

@@ -60,22 +60,22 @@ bool OverlaySession::removal_is_ok(const AppliedOverlay& ovcs, KernelLog& log) c
   return true;
 }
 
-// Reverting a changeset that was never applied: the kernel (6.1.192, observed with the oracle)
-// dereferences NULL when it meets an UPDATE entry before any entry fails.
+// Reverting a changeset that was never applied: before v6.6 an UPDATE entry already holds the
+// property it would replace, so its revert "restores" that one and removes the sysfs file of its
+// own property, which was never created: the kernel (6.1.192, observed with the oracle)
+// dereferences NULL when it meets such an entry before any entry fails. From v6.6 the entry
+// reverts as a REMOVE of its own property, which fails cleanly (-ENODEV).
 bool OverlaySession::revert_would_crash(const AppliedOverlay& ovcs, KernelLog& log) {
   const auto& entries = ovcs.changeset.entries();
   for (std::size_t i = entries.size(); i-- > 0;) {
-    // As built (the replaced property known), not as the later kernel reverts it.
-    ChangesetAction action = entries[i].action != ChangesetAction::kUpdateProperty ? inverse(entries[i].action)
-                             : entries[i].had_old_property                        ? ChangesetAction::kUpdateProperty
-                                                                                  : ChangesetAction::kRemoveProperty;
+    ChangesetAction action = effective_action(entries[i], true);
     if (action == ChangesetAction::kRemoveProperty || action == ChangesetAction::kAddProperty) return false;
     if (entries[i].action != ChangesetAction::kUpdateProperty) continue;
     std::string path = live_.path(entries[i].node) + "/" + entries[i].property.name;
     log.add({"kernel-oops", Severity::kError, path, "",
              "removing this refused overlay reverts an UPDATE entry that was never applied; the "
-             "kernel oopses (NULL pointer dereference in __of_update_property_sysfs, seen on "
-             "6.1.192)",
+             "kernel oopses (NULL pointer dereference removing a sysfs file that was never made, "
+             "seen on 6.1.192)",
              {}});
     return true;
   }
@@ -111,7 +111,7 @@ RemoveOutcome OverlaySession::remove(int id, bool barrier) {
   std::unique_ptr<AppliedOverlay> ovcs = std::move(*it);
   std::size_t position = static_cast<std::size_t>(it - overlays_.begin());
   overlays_.erase(it);
-  if (!ovcs->applied && !profile_.has(Feature::kRevertOfRefusedOverlaySurvives) && revert_would_crash(*ovcs, log)) {
+  if (!ovcs->applied && revert_would_crash(*ovcs, log)) {
     crashed_ = true;
     outcome.result = -kEFAULT;
     return outcome;
