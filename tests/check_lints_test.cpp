@@ -123,7 +123,7 @@ TEST_CASE("lints: a stack whose second overlay uses the first one's label", "[cl
   CHECK(findings_with(reversed, "needs-earlier-overlay").empty());
 }
 
-TEST_CASE("lints: an overlay for another board", "[cli][check][lints]") {
+TEST_CASE("lints: an overlay for another board is a board-compatible-mismatch warning", "[cli][check][lints]") {
   std::string other = compiled_file("lint-other-board.dtbo", kOtherBoard);
   json c = check_json({other});
   auto mismatch = findings_with(c, "board-compatible-mismatch");
