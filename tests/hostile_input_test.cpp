@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cstdint>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -55,4 +56,25 @@ TEST_CASE("a --drivers line with a CR before its bus word is read as compatible 
   INFO(r.err);
   CHECK(r.exit_status == 0);
   CHECK(r.err.empty());
+}
+
+// testdata/fuzz/apply/overlay-node-name-with-slash: the fuzzer's input is a base blob and an
+// overlay blob laid end to end. The overlay names a node "partition@180000/"; a blob may, and the
+// kernel attaches such a node as it is. ovlcheck applies it and lists it; nothing breaks.
+TEST_CASE("an overlay node whose name holds a slash is applied and listed as it is", "[hostile][cli]") {
+  const std::string input = ovl::test::read_text(source_file("testdata/fuzz/apply/overlay-node-name-with-slash"));
+  auto total = [&](std::size_t at) {
+    std::uint32_t size = 0;
+    for (std::size_t i = 0; i < 4; ++i) size = (size << 8) | static_cast<std::uint8_t>(input.at(at + 4 + i));
+    return static_cast<std::size_t>(size);
+  };
+  const std::size_t base_size = total(0);
+  const std::string base = ovl::test::temp_path("slash-name-base.dtb");
+  const std::string overlay = ovl::test::temp_path("slash-name-overlay.dtbo");
+  ovl::test::write_text(base, input.substr(0, base_size));
+  ovl::test::write_text(overlay, input.substr(base_size, total(base_size)));
+  ovl::test::CommandResult r = ovl::test::run_command({OVLCHECK_BINARY, "apply", "--base", base, overlay});
+  INFO(r.err);
+  CHECK(r.exit_status == 0);
+  CHECK(r.out.find("\n  + /soc/spi@1100a000/flash@0/partitions/partition@180000/\n") != std::string::npos);
 }
