@@ -62,9 +62,17 @@ std::vector<FindingRule> make_rules() {
        "The links on the cycle become SYNC_STATE_ONLY and no longer order probing: every device probes, in an "
        "order the links no longer guarantee. Break the cycle (post-init-providers) if the order matters."},
       {"supplier-never-ready", S::kWarning, "A consumer waits for a supplier that never becomes a device",
-       "A device the overlay creates has a device link that orders its probe after a supplier that never "
-       "binds (no driver in --drivers, or a chain of suppliers waiting for such a one): it defers its probe "
-       "forever. The finding's causes list the chain of links."},
+       "A device the overlay creates waits for a supplier that never binds (no driver in --drivers), for a "
+       "node that never becomes a device (disabled, or left out by its bus), or for a chain of suppliers "
+       "waiting for such a one: it defers its probe forever. The waits are device links, fwnode links to "
+       "nodes without a device yet, and suppliers a driver looks up itself when it probes (a fixed "
+       "regulator's vin-supply). The finding's causes list the chain."},
+      {"cycle-blocking", S::kWarning, "A dependency cycle that keeps its devices from ever probing",
+       "The devices wait for each other and nothing relaxes the cycle: before v6.3 (6.1.53) fw_devlink "
+       "missed cycles that pass through a supplier without a device yet, and a driver that looks its "
+       "supplier up itself (a fixed regulator's vin-supply) still waits after fw_devlink relaxed the "
+       "links. None of them probes. The causes list the waits around the cycle; break it in the device "
+       "tree."},
       // Removing
       {"unbalanced-refcount", S::kError, "Removal leaves a node's reference count unbalanced",
        "of_changeset_destroy() finds more references than its own: the kernel prints 'memory leak, expected "

@@ -6,6 +6,7 @@
 // - board-compatible-mismatch: the overlay's root compatible names another board.
 #include "tests/support/dts_compiler.h"
 #include "tests/support/run_command.h"
+#include "tests/support/test_files.h"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -185,4 +186,63 @@ TEST_CASE("lints: a consumer whose supplier has no driver waits forever", "[cli]
   std::string all = "simple-bus\nvendor,consumer\nvendor,clkc\n";
   ovl::test::write_bytes(drivers, std::vector<std::uint8_t>(all.begin(), all.end()));
   CHECK(findings_with(run(drivers), "supplier-never-ready").empty());
+}
+
+// Dependency cycles, on the scenarios recorded on Debian's 6.12.118 (testdata/lifecycle/v-cycles,
+// the buses kernel's driver list). What must come out is what the kernel did there, and for a
+// kernel without the v6.3 cycle search what its fw_devlink_create_devlink() does (docs of §1.5).
+json cycle_case(const std::string& overlay, const std::string& kernel) {
+  // --fail-on never: kernels before the 2024 barrier also report the removal's leaks as errors.
+  auto r = run_command({OVLCHECK_BINARY, "check", "--format", "json", "--fail-on", "never", "--kernel", kernel, "--drivers",
+                        ovl::test::source_file("testdata/lifecycle/DRIVERS-6.12-buses.txt"), "--base",
+                        ovl::test::source_file("testdata/lifecycle/v-cycles/oracle-base.dtb"),
+                        ovl::test::source_file("testdata/lifecycle/v-cycles/" + overlay)});
+  INFO(r.err);
+  REQUIRE(r.exit_status == 0);
+  return json::parse(r.out)["cases"][0];
+}
+
+TEST_CASE("check: two fixed regulators that supply each other are a blocking cycle, though fw_devlink relaxes it",
+          "[check][lint]") {
+  // 6.12.118 printed both "Fixed dependency cycle(s)" lines and bound neither regulator: the
+  // regulator core defers a regulator without an enable GPIO until its supply is registered.
+  for (const std::string kernel : {"6.12.118", "6.1.40"}) {
+    INFO("kernel " << kernel);
+    json c = cycle_case("cycle-pair.dts", kernel);
+    auto blocking = findings_with(c, "cycle-blocking");
+    REQUIRE(blocking.size() == 1);
+    CHECK(blocking[0]["severity"] == "warning");
+    CHECK(blocking[0]["path"] == "/test-bus/reg-x");
+    CHECK(blocking[0]["causes"].size() == 2);
+    CHECK(findings_with(c, "supplier-never-ready").empty());
+  }
+  CHECK(findings_with(cycle_case("cycle-pair.dts", "6.12.118"), "cycle-relaxed").size() == 2);
+}
+
+TEST_CASE("check: a cycle through a device that does not exist yet blocks before v6.3 and is relaxed from v6.3",
+          "[check][lint]") {
+  // 6.12.118 relaxed it ("Fixed dependency cycle(s)" twice) and bound the clock, the adapter and
+  // nothing else was left waiting.
+  json relaxed = cycle_case("cycle-through-bus.dts", "6.12.118");
+  CHECK(findings_with(relaxed, "cycle-blocking").empty());
+  CHECK(findings_with(relaxed, "supplier-never-ready").empty());
+  auto fixed = findings_with(relaxed, "cycle-relaxed");
+  REQUIRE(fixed.size() == 2);
+  CHECK(fixed[0]["message"] == "/test-bus/i2c-gpio-c: Fixed dependency cycle(s) with /test-bus/clock-c");
+  CHECK(fixed[1]["message"] == "/test-bus/clock-c: Fixed dependency cycle(s) with /test-bus/i2c-gpio-c/client@50");
+  // Before the cycle search the clock waits for the client, which waits for its adapter, which
+  // waits for the clock: the supplier's nearest parent device (the bus) does not depend on the
+  // clock when the clock is added, so nothing is relaxed.
+  for (const std::string kernel : {"6.1.40", "5.15.0"}) {
+    INFO("kernel " << kernel);
+    json blocked = cycle_case("cycle-through-bus.dts", kernel);
+    auto blocking = findings_with(blocked, "cycle-blocking");
+    REQUIRE(blocking.size() == 1);
+    CHECK(blocking[0]["path"] == "/test-bus/clock-c");
+    CHECK(blocking[0]["causes"] ==
+          json::array({"fwnode link /test-bus/clock-c -> /test-bus/i2c-gpio-c/client@50 (vdd-supply), which gets a "
+                       "device only when platform device /test-bus/i2c-gpio-c binds",
+                       "device link /test-bus/i2c-gpio-c -> /test-bus/clock-c (clocks)"}));
+    CHECK(findings_with(blocked, "cycle-relaxed").empty());
+  }
 }

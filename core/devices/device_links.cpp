@@ -58,6 +58,10 @@ bool DeviceModel::device_is_dependent(DeviceId consumer, DeviceId supplier, std:
   return false;
 }
 
+bool DeviceLink::has_flag(std::string_view name) const {
+  return std::find(flags.begin(), flags.end(), name) != flags.end();
+}
+
 std::vector<std::string> DeviceModel::relaxed_flags() const {
   std::vector<std::string> flags = {"MANAGED"};
   if (profile_.has(Feature::kInferredLinkFlag)) flags.push_back("INFERRED");
@@ -74,17 +78,15 @@ bool DeviceModel::device_link_add(DeviceId consumer, DeviceId supplier, const Pe
   std::vector<LinkId> cycle;
   if (!sso && device_is_dependent(consumer, supplier, cycle)) {
     // fw_devlink relaxes a cycle rather than refusing it: every link on it, and the new one,
-    // becomes SYNC_STATE_ONLY and no longer gates probe.
+    // becomes SYNC_STATE_ONLY and no longer gates probe. (From v6.3 the cycle search has
+    // normally relaxed it before this point.)
     flags = relaxed_flags();
     sso = true;
-    for (LinkId l : cycle) {
-      links_[l].sync_state_only = true;
-      links_[l].flags = flags;
-    }
+    for (LinkId l : cycle) relax_link(l);
     log.add({"cycle-relaxed", Severity::kInfo, tree_.path(devices_[consumer].node),
              "", "the " + why.property + " link to " + tree_.path(devices_[supplier].node) +
                      " would close a dependency cycle; fw_devlink relaxes it to SYNC_STATE_ONLY, so it "
-                     "no longer orders probing (the kernel logs \"Fixed dependency cycle(s)\")",
+                     "no longer orders probing",
              {}});
   }
   // One link object per (consumer, supplier) pair: a second request only merges flags.

@@ -127,28 +127,34 @@ void DeviceModel::device_add(DeviceId id, KernelLog& log) {
 }
 
 bool DeviceModel::suppliers_ready(DeviceId id) {
-  if (!profile_.has(Feature::kFwDevlinkOn)) return true;  // permissive: links never gate probe
-  Device& device = devices_[id];
   if (still_waiting(id)) return false;
-  if (auto it = pending_by_consumer_.find(device.node); it != pending_by_consumer_.end()) {
-    for (std::size_t i : it->second) {
-      const PendingSupplier& p = pending_suppliers_[i];
-      if (p.live && !p.ignore) {  // "wait for supplier"
-        device.waits_for = {Device::WaitsFor::kPending, i};
-        return false;
+  devices_[id].waits_for = what_holds_back(id);
+  return devices_[id].waits_for.kind == Device::WaitsFor::kNothing;
+}
+
+// device_links_check_suppliers() (with fw_devlink on: the fwnode links, then the device links),
+// then what the driver's probe looks up itself.
+Device::WaitsFor DeviceModel::what_holds_back(DeviceId id) const {
+  const Device& device = devices_[id];
+  if (profile_.has(Feature::kFwDevlinkOn)) {  // permissive: links never gate probe
+    if (auto it = pending_by_consumer_.find(device.node); it != pending_by_consumer_.end()) {
+      for (std::size_t i : it->second) {
+        const PendingSupplier& p = pending_suppliers_[i];
+        if (p.live && !p.ignore && !p.cycle) return {Device::WaitsFor::kPending, i};  // CYCLE links order nothing
       }
     }
-  }
-  for (LinkId l : device.links) {
-    const DeviceLink& link = links_[l];
-    if (link.state != LinkState::kActive || link.consumer != id || link.sync_state_only) continue;
-    if (!devices_[link.supplier].bound) {
-      device.waits_for = {Device::WaitsFor::kLink, l};
-      return false;
+    for (LinkId l : device.links) {
+      const DeviceLink& link = links_[l];
+      if (link.state != LinkState::kActive || link.consumer != id || link.sync_state_only) continue;
+      if (!devices_[link.supplier].bound) return {Device::WaitsFor::kLink, l};
     }
   }
-  device.waits_for = {};
-  return true;
+  for (const ProbeNeed& need : suppliers_needed_at_probe(tree_, device.node)) {
+    if (need.supplier != kNoNode && !provider_registered(need.supplier)) {
+      return {Device::WaitsFor::kProbeNeed, need.supplier};
+    }
+  }
+  return {};
 }
 
 // Whether what held `id` back last time still does. The deferred-probe list is retried after
@@ -157,25 +163,33 @@ bool DeviceModel::still_waiting(DeviceId id) const {
   const Device::WaitsFor& w = devices_[id].waits_for;
   if (w.kind == Device::WaitsFor::kPending) {
     const PendingSupplier& p = pending_suppliers_[w.index];
-    return p.live && !p.ignore;
+    return p.live && !p.ignore && !p.cycle;
   }
   if (w.kind == Device::WaitsFor::kLink) {
     const DeviceLink& link = links_[w.index];
     return link.state == LinkState::kActive && !link.sync_state_only && !devices_[link.supplier].bound;
   }
+  if (w.kind == Device::WaitsFor::kProbeNeed) return !provider_registered(static_cast<NodeId>(w.index));
   return false;
+}
+
+// Whether what `node` provides is registered: the device of the node, or of the nearest ancestor
+// that has one (a provider node without a device of its own is registered by that ancestor's
+// driver), is bound.
+bool DeviceModel::provider_registered(NodeId node) const {
+  DeviceId dev = device_of(node);
+  if (dev == kNoDevice) dev = nearest_ancestor_device(node);
+  return dev != kNoDevice && devices_[dev].bound;
 }
 
 void DeviceModel::try_probe(DeviceId id, KernelLog& log) {
   Device& device = devices_[id];
-  if (device.bound || !device.registered || !drivers_.matches(tree_, device.node)) return;
+  if (device.bound || device.probing || !device.registered || !drivers_.matches(tree_, device.node)) return;
   if (populating_at_boot_ || !suppliers_ready(id)) {
     deferred_probes_.push_back(id);  // -EPROBE_DEFER (or drivers not registered yet); retried
     return;
   }
-  device.bound = true;
-  if (trace_) trace_->record("device", device_label(id) + " bound to its driver", tree_.path(device.node));
-  on_bound(id, log);
+  probe(id, log);
   retry_deferred_probes(log);
 }
 
@@ -186,38 +200,38 @@ void DeviceModel::retry_deferred_probes(KernelLog& log) {
     std::vector<DeviceId> waiting = std::exchange(deferred_probes_, {});
     for (DeviceId id : waiting) {
       const Device& d = devices_[id];
-      if (d.bound || !d.registered) continue;
+      if (d.bound || d.probing || !d.registered) continue;
       if (!suppliers_ready(id)) {
         deferred_probes_.push_back(id);
         continue;
       }
-      devices_[id].bound = true;
-      on_bound(id, log);
+      probe(id, log);
       progress = true;
     }
   }
 }
 
-void DeviceModel::on_bound(DeviceId id, KernelLog& log) {
-  // device_links_driver_bound(): a bound consumer no longer needs its SYNC_STATE_ONLY links.
-  std::vector<LinkId> drop;
-  for (LinkId l : devices_[id].links) {
-    const DeviceLink& link = links_[l];
-    if (link.state == LinkState::kActive && link.consumer == id && link.sync_state_only) drop.push_back(l);
-  }
-  for (LinkId l : drop) device_link_del(l, log);
+// really_probe(): the driver's probe runs while the device is still only probing (what it adds
+// then sees it that way: a cycle search can pass through it, its consumers wait), and
+// driver_bound() follows.
+void DeviceModel::probe(DeviceId id, KernelLog& log) {
+  devices_[id].probing = true;
+  driver_probe(id, log);
+  devices_[id].probing = false;
+  devices_[id].bound = true;
+  if (trace_) trace_->record("device", device_label(id) + " bound to its driver", tree_.path(devices_[id].node));
+  driver_bound(id, log);
+}
 
+// What the drivers ovlcheck knows do in probe: populate their children, register an i2c or spi
+// bus (decided once, here) and its clients, and the channels of a mux.
+void DeviceModel::driver_probe(DeviceId id, KernelLog& log) {
   NodeId node = devices_[id].node;
-  // fwnode_links_purge_suppliers(): a bound device waits for nothing any more.
-  if (auto it = pending_by_consumer_.find(node); it != pending_by_consumer_.end()) {
-    for (std::size_t i : it->second) pending_suppliers_[i].live = false;
-  }
   if (devices_[id].bus == Bus::kPlatform && populates_children_on_probe(tree_, node)) {
     devices_[id].populated_children = true;
     populate_bus(node, id, true, devices_[id].overlay_id, log);
   }
   if (devices_[id].bus == Bus::kPlatform) {
-    // The bound driver registers an adapter/controller (or not): decided once, at bind.
     devices_[id].hosts = decide_hosted_bus(tree_, node, drivers_);
     if (devices_[id].hosts.bus != HostedBus::kNone) {
       populate_clients(id, node, client_bus(devices_[id].hosts.bus), log);
@@ -230,7 +244,23 @@ void DeviceModel::on_bound(DeviceId id, KernelLog& log) {
   for (NodeId channel : channels) {
     populate_clients(id, channel, client_bus(bus_by_node_name(tree_.node(channel).full_name)), log);
   }
+}
+
+// device_links_driver_bound().
+void DeviceModel::driver_bound(DeviceId id, KernelLog& log) {
+  NodeId node = devices_[id].node;
+  // fwnode_links_purge_suppliers(): a bound device waits for nothing any more.
+  if (auto it = pending_by_consumer_.find(node); it != pending_by_consumer_.end()) {
+    for (std::size_t i : it->second) pending_suppliers_[i].live = false;
+  }
   if (profile_.has(Feature::kLinkToExactSupplierNode)) pick_up_dangling_consumers(id, log);
+  // A bound consumer no longer needs its SYNC_STATE_ONLY links.
+  std::vector<LinkId> drop;
+  for (LinkId l : devices_[id].links) {
+    const DeviceLink& link = links_[l];
+    if (link.state == LinkState::kActive && link.consumer == id && link.sync_state_only) drop.push_back(l);
+  }
+  for (LinkId l : drop) device_link_del(l, log);
 }
 
 // A bound i2c or spi controller (or a mux channel) registers its bus; each available child of
@@ -268,7 +298,7 @@ DeviceId DeviceModel::hosting_controller(NodeId node, Bus bus) const {
   bool channel = is_mux_channel(tree_, node);
   NodeId owner = channel ? tree_.node(node).parent : node;
   DeviceId controller = owner == kNoNode ? kNoDevice : device_of(owner);
-  if (controller == kNoDevice || !devices_[controller].bound) return kNoDevice;
+  if (controller == kNoDevice || !(devices_[controller].bound || devices_[controller].probing)) return kNoDevice;
   if (channel) {
     return client_bus(bus_by_node_name(tree_.node(node).full_name)) == bus ? controller : kNoDevice;
   }

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -36,6 +37,7 @@ struct Device {
   DeviceId parent = kNoDevice;
   int overlay_id = 0;       // the overlay whose apply created it; 0 at boot
   bool registered = false;  // between device_add() and device_del()
+  bool probing = false;     // its driver's probe is running
   bool bound = false;       // a driver is bound
   bool populated_children = false;  // its probe populated its children (of_platform_populate)
   // Set when it binds: the i2c or spi bus it registers (if any), and which rule said so.
@@ -47,8 +49,9 @@ struct Device {
   std::vector<DeviceId> children;  // devices whose parent it is, in creation order
   // What held its probe back when last asked (a pending supplier or a link to an unbound one).
   struct WaitsFor {
-    enum Kind { kNothing, kPending, kLink } kind = kNothing;
-    std::size_t index = 0;  // into the pending suppliers or the links
+    // kProbeNeed: its driver looks the supplier up itself (kernel_drivers.h).
+    enum Kind { kNothing, kPending, kLink, kProbeNeed } kind = kNothing;
+    std::size_t index = 0;  // into the pending suppliers or the links; the supplier node
   } waits_for;
 };
 
@@ -64,6 +67,7 @@ struct DeviceLink {
   bool sync_state_only = false;
   int overlay_id = 0;
   LinkState state = LinkState::kActive;
+  bool has_flag(std::string_view name) const;
 };
 
 // A pending "consumer node needs supplier node" that has not become a device link yet (a
@@ -74,6 +78,7 @@ struct PendingSupplier {
   std::string property;
   bool ignore = false;  // post-init-providers: never a device link
   bool live = true;     // false once it became a device link or was given up
+  bool cycle = false;   // FWLINK_FLAG_CYCLE: on a dependency cycle, so it orders nothing
 };
 
 // What happened to devices and links during one operation, for reports.
@@ -112,6 +117,10 @@ class DeviceModel {
   const std::vector<DeviceLink>& links() const { return links_; }
   DeviceId device_of(NodeId node) const;
   const DriverSet& drivers() const { return drivers_; }
+  const std::vector<PendingSupplier>& pending_suppliers() const { return pending_suppliers_; }
+  // What keeps a device from probing now (nothing when it could probe).
+  Device::WaitsFor what_holds_back(DeviceId id) const;
+  DeviceId nearest_ancestor_device(NodeId node) const;
   std::string device_label(DeviceId id) const;  // "platform device /soc/clk"
   std::string link_label(LinkId id) const;      // "device link /a -> /b (clocks)"
   // A node-reference holder in words, with the device links that keep a device holder alive
@@ -136,7 +145,10 @@ class DeviceModel {
   void retry_deferred_probes(KernelLog& log);
   bool suppliers_ready(DeviceId id);
   bool still_waiting(DeviceId id) const;
-  void on_bound(DeviceId id, KernelLog& log);
+  bool provider_registered(NodeId node) const;
+  void probe(DeviceId id, KernelLog& log);
+  void driver_probe(DeviceId id, KernelLog& log);
+  void driver_bound(DeviceId id, KernelLog& log);
   void unbind(DeviceId id, KernelLog& log);
 
   bool create_platform_device(NodeId node, DeviceId parent, int overlay_id, KernelLog& log);
@@ -154,10 +166,14 @@ class DeviceModel {
   void link_device(DeviceId id, KernelLog& log);
   void link_waiting_consumers(DeviceId id, KernelLog& log);
   void link_to_suppliers(DeviceId id, NodeId node, KernelLog& log);
-  LinkResult create_devlink(DeviceId consumer, const PendingSupplier& pending, bool own, KernelLog& log);
+  LinkResult create_devlink(DeviceId consumer, std::size_t pending_index, bool own, KernelLog& log);
+  bool fix_pending_cycle(DeviceId consumer, std::size_t pending_index, KernelLog& log);
   DeviceId supplier_device(NodeId supplier_node) const;
-  DeviceId nearest_ancestor_device(NodeId node) const;
   bool initialized_without_driver(NodeId node) const;
+  // the v6.3 cycle search (cycle_search.cpp)
+  bool relax_cycles(NodeId consumer, NodeId supplier);
+  bool cycle_from(NodeId consumer, NodeId node);
+  void relax_link(LinkId id);
   // device links (device_links.cpp)
   bool device_is_dependent(DeviceId consumer, DeviceId supplier, std::vector<LinkId>& cycle) const;
   std::vector<std::string> relaxed_flags() const;
@@ -195,6 +211,13 @@ class DeviceModel {
     std::vector<DeviceId> stack;
   };
   mutable DependencyWalk dependency_walk_;
+  // Scratch space of relax_cycles(): per node, the search that last reached it and what it found.
+  struct CycleSearch {
+    std::uint32_t number = 0;
+    std::vector<std::uint32_t> walk;
+    std::vector<std::uint8_t> state;
+  };
+  CycleSearch cycle_search_;
 };
 
 }  // namespace ovl

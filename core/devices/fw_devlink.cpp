@@ -86,13 +86,27 @@ bool DeviceModel::initialized_without_driver(NodeId node) const {
 
 // fw_devlink_create_devlink(): kDone when the pending entry has been dealt with (a link, or a
 // reason never to make one), kWait while the supplier has no device yet.
-DeviceModel::LinkResult DeviceModel::create_devlink(DeviceId consumer, const PendingSupplier& pending,
-                                                    bool own, KernelLog& log) {
-  if (pending.ignore) return LinkResult::kGiveUp;
+DeviceModel::LinkResult DeviceModel::create_devlink(DeviceId consumer, std::size_t pending_index, bool own,
+                                                    KernelLog& log) {
+  if (pending_suppliers_[pending_index].ignore) return LinkResult::kGiveUp;
+  bool search = profile_.has(Feature::kFwDevlinkCycleSearch);
+  if (search && relax_cycles(pending_suppliers_[pending_index].consumer, pending_suppliers_[pending_index].supplier)) {
+    PendingSupplier& p = pending_suppliers_[pending_index];
+    p.cycle = true;
+    std::string line = tree_.path(p.consumer) + ": Fixed dependency cycle(s) with " + tree_.path(p.supplier);
+    log.report({"cycle-relaxed", Severity::kInfo, tree_.path(p.consumer), line,
+                "the " + p.property + " dependency on " + tree_.path(p.supplier) +
+                    " closes a dependency cycle; fw_devlink cannot tell which dependency is false, so it relaxes "
+                    "every link on the cycle (SYNC_STATE_ONLY | CYCLE) and none of them orders probing",
+                {}});
+  }
+  const PendingSupplier pending = pending_suppliers_[pending_index];
   bool on = profile_.has(Feature::kFwDevlinkOn);
   std::vector<std::string> flags = {"MANAGED"};
   if (profile_.has(Feature::kInferredLinkFlag)) flags.push_back("INFERRED");
-  if (own && on) {
+  if (own && pending.cycle) {
+    flags = relaxed_flags();
+  } else if (own && on) {
     flags.push_back("AUTOPROBE_CONSUMER");
   } else {
     flags.push_back("SYNC_STATE_ONLY");  // permissive, or a proxy link for a descendant
@@ -100,14 +114,35 @@ DeviceModel::LinkResult DeviceModel::create_devlink(DeviceId consumer, const Pen
   DeviceId supplier = supplier_device(pending.supplier);
   if (supplier == kNoDevice) {
     if (initialized_without_driver(pending.supplier)) return LinkResult::kGiveUp;
+    if (!search && own && on && fix_pending_cycle(consumer, pending_index, log)) return LinkResult::kGiveUp;
     return LinkResult::kWait;
   }
-  if (!devices_[supplier].bound && (tree_.node(pending.supplier).fwnode_flags & kFwnodeInitialized) != 0) {
+  if (!devices_[supplier].bound && !devices_[supplier].probing &&
+      (tree_.node(pending.supplier).fwnode_flags & kFwnodeInitialized) != 0) {
     return LinkResult::kGiveUp;  // "dev might never probe"
   }
   if (supplier == consumer) return LinkResult::kDone;
   device_link_add(consumer, supplier, pending, std::move(flags), log);
   return LinkResult::kDone;
+}
+
+// Before v6.3 (and 6.1.53), a supplier without a device was checked for a cycle only through its
+// nearest parent device: when that device already depends on the consumer, the links on the way
+// are relaxed and this dependency is dropped. A cycle that runs through another supplier without
+// a device is not seen, and its devices wait for each other for ever.
+bool DeviceModel::fix_pending_cycle(DeviceId consumer, std::size_t pending_index, KernelLog& log) {
+  const PendingSupplier& pending = pending_suppliers_[pending_index];
+  DeviceId parent = nearest_ancestor_device(pending.supplier);
+  std::vector<LinkId> cycle;
+  if (parent == kNoDevice || !device_is_dependent(consumer, parent, cycle)) return false;
+  for (LinkId l : cycle) relax_link(l);
+  log.add({"cycle-relaxed", Severity::kInfo, tree_.path(pending.consumer), "",
+           "the " + pending.property + " dependency on " + tree_.path(pending.supplier) +
+               ", which has no device yet, closes a dependency cycle through " + device_label(parent) +
+               "; fw_devlink drops it and relaxes the links on the cycle (the kernel logs \"Fixing up cyclic "
+               "dependency with ...\")",
+           {}});
+  return true;
 }
 
 // fw_devlink_link_device(): called from device_add() for a node's primary device.
@@ -127,14 +162,14 @@ void DeviceModel::link_waiting_consumers(DeviceId id, KernelLog& log) {
       if (!pending.live || pending.ignore) continue;
       DeviceId consumer = device_of(pending.consumer);
       if (consumer != kNoDevice) {
-        if (create_devlink(consumer, pending, true, log) != LinkResult::kWait) pending_suppliers_[i].live = false;
+        if (create_devlink(consumer, i, true, log) != LinkResult::kWait) pending_suppliers_[i].live = false;
         continue;
       }
       // The consumer node has no device yet: its nearest ancestor device stands in for it with a
       // SYNC_STATE_ONLY link, unless that ancestor is also the supplier's ancestor.
       DeviceId proxy = nearest_ancestor_device(pending.consumer);
       if (proxy == kNoDevice || tree_.is_ancestor(devices_[proxy].node, node)) continue;
-      create_devlink(proxy, pending, false, log);
+      create_devlink(proxy, i, false, log);
     }
   }
 }
@@ -152,7 +187,7 @@ void DeviceModel::link_to_suppliers(DeviceId id, NodeId node, KernelLog& log) {
         if (own) pending_suppliers_[i].live = false;
         continue;
       }
-      LinkResult result = create_devlink(id, pending, own, log);
+      LinkResult result = create_devlink(id, i, own, log);
       if (own && result != LinkResult::kWait) pending_suppliers_[i].live = false;
     }
   }
@@ -181,7 +216,7 @@ void DeviceModel::pick_up_dangling_consumers(DeviceId id, KernelLog& log) {
       PendingSupplier pending = pending_suppliers_[i];
       DeviceId consumer = pending.live ? device_of(pending.consumer) : kNoDevice;
       if (consumer == kNoDevice || pending.ignore) continue;
-      if (create_devlink(consumer, pending, true, log) != LinkResult::kWait) pending_suppliers_[i].live = false;
+      if (create_devlink(consumer, i, true, log) != LinkResult::kWait) pending_suppliers_[i].live = false;
     }
   }
 }

@@ -17,4 +17,14 @@ bool is_early_provider(const DeviceTree& tree, NodeId node, const DriverSet& dri
 // the node becomes OF_POPULATED_BUS.
 bool populates_children_on_probe(const DeviceTree& tree, NodeId node);
 
+// A supplier a driver looks up itself when it probes, deferring (-EPROBE_DEFER) until the
+// supplier has registered what it provides, whatever fw_devlink decided about the link. Such a
+// wait survives fw_devlink relaxing a cycle: two fixed regulators that supply each other never
+// probe (recorded on 6.12.118, testdata/lifecycle/v-cycles).
+struct ProbeNeed {
+  std::string_view property;
+  NodeId supplier = kNoNode;
+};
+std::vector<ProbeNeed> suppliers_needed_at_probe(const DeviceTree& tree, NodeId node);
+
 }  // namespace ovl

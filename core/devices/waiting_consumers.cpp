@@ -1,18 +1,71 @@
 #include "core/devices/waiting_consumers.h"
 
+#include <algorithm>
 #include <set>
 
 namespace ovl {
 namespace {
 
-// The first active probe-ordering link of `id` to an unbound supplier, or none.
-const DeviceLink* blocking_link(const DeviceModel& model, DeviceId id) {
-  for (LinkId l : model.devices()[id].links) {
-    const DeviceLink& link = model.links()[l];
-    if (link.state != LinkState::kActive || link.sync_state_only || link.consumer != id) continue;
-    if (!model.devices()[link.supplier].bound) return &link;
+// One wait: the device that must bind first (or none, then `end` says why nothing comes), and the
+// wait in words.
+struct WaitStep {
+  DeviceId next = kNoDevice;
+  std::string what;
+  std::string end;
+};
+
+bool waits_at_all(const DeviceModel& model, DeviceId id) {
+  const Device& d = model.devices()[id];
+  return d.registered && !d.bound && model.drivers().matches(model.tree(), d.node);
+}
+
+// What keeps `id` from probing, as a step. Returns false when nothing does.
+bool wait_step(const DeviceModel& model, DeviceId id, WaitStep& step) {
+  const DeviceTree& tree = model.tree();
+  const Device::WaitsFor w = model.what_holds_back(id);
+  auto device_or_parent = [&](NodeId node) {
+    DeviceId dev = model.device_of(node);
+    return dev != kNoDevice ? dev : model.nearest_ancestor_device(node);
+  };
+  switch (w.kind) {
+    case Device::WaitsFor::kLink: {
+      const DeviceLink& link = model.links()[w.index];
+      if (link.state != LinkState::kActive || link.sync_state_only || model.devices()[link.supplier].bound) return false;
+      step = {link.supplier, model.link_label(static_cast<LinkId>(w.index)), ""};
+      return true;
+    }
+    case Device::WaitsFor::kPending: {
+      const PendingSupplier& p = model.pending_suppliers()[w.index];
+      if (!p.live || p.ignore || p.cycle) return false;
+      std::string what = "fwnode link " + tree.path(p.consumer) + " -> " + tree.path(p.supplier) + " (" + p.property + ")";
+      if (DeviceId dev = model.device_of(p.supplier); dev != kNoDevice) {
+        step = {dev, what, ""};
+        return true;
+      }
+      DeviceId parent = model.nearest_ancestor_device(p.supplier);
+      if (parent != kNoDevice && !model.devices()[parent].bound) {
+        step = {parent, what + ", which gets a device only when " + model.device_label(parent) + " binds", ""};
+      } else {
+        step = {kNoDevice, what, tree.path(p.supplier) + " never becomes a device"};
+      }
+      return true;
+    }
+    case Device::WaitsFor::kProbeNeed: {
+      NodeId supplier = static_cast<NodeId>(w.index);
+      std::string what = tree.path(model.devices()[id].node) + ": its driver looks up " + tree.path(supplier) +
+                         " when it probes and defers until that is registered";
+      DeviceId dev = device_or_parent(supplier);
+      if (dev != kNoDevice && !model.devices()[dev].bound) {
+        step = {dev, what, ""};
+      } else {
+        step = {kNoDevice, what, tree.path(supplier) + " never registers what it provides (it has no device)"};
+      }
+      return true;
+    }
+    case Device::WaitsFor::kNothing:
+      return false;
   }
-  return nullptr;
+  return false;
 }
 
 }  // namespace
@@ -20,29 +73,51 @@ const DeviceLink* blocking_link(const DeviceModel& model, DeviceId id) {
 std::vector<WaitingConsumer> find_waiting_consumers(const DeviceModel& model) {
   std::vector<WaitingConsumer> out;
   const DeviceTree& tree = model.tree();
+  std::set<std::vector<DeviceId>> cycles_reported;
   for (DeviceId id = 0; id < model.devices().size(); ++id) {
     const Device& d = model.devices()[id];
     // A device no driver matches would not bind anyway: it is not waiting for anyone.
-    if (d.overlay_id == 0 || !d.registered || d.bound || !model.drivers().matches(tree, d.node)) continue;
-    const DeviceLink* link = blocking_link(model, id);
-    if (link == nullptr) continue;
-    // Follow the chain of waiting suppliers to the one that waits for no one (a cycle stops it).
-    std::vector<std::string> chain = {model.link_label(static_cast<LinkId>(link - model.links().data()))};
-    std::set<DeviceId> seen = {id};
-    DeviceId supplier = link->supplier;
-    while (seen.insert(supplier).second) {
-      const DeviceLink* next = blocking_link(model, supplier);
-      if (next == nullptr) break;
-      chain.push_back(model.link_label(static_cast<LinkId>(next - model.links().data())));
-      supplier = next->supplier;
+    if (d.overlay_id == 0 || !waits_at_all(model, id)) continue;
+    WaitStep step;
+    if (!wait_step(model, id, step)) continue;
+    std::vector<DeviceId> on_the_way = {id};
+    std::vector<std::string> chain = {step.what};
+    DeviceId at = step.next;
+    // Follow the waits to a device that waits for nothing, a dead end, or a device seen before.
+    while (at != kNoDevice && std::find(on_the_way.begin(), on_the_way.end(), at) == on_the_way.end() &&
+           waits_at_all(model, at) && wait_step(model, at, step)) {
+      on_the_way.push_back(at);
+      chain.push_back(step.what);
+      at = step.next;
     }
-    NodeId root = model.devices()[supplier].node;
-    std::string why = !model.drivers().matches(tree, root) ? "no driver matches its compatible (--drivers)"
-                                                           : "it waits for its own suppliers in a cycle";
+    auto seen = std::find(on_the_way.begin(), on_the_way.end(), at);
+    bool cycle = at != kNoDevice && seen != on_the_way.end();
+    if (cycle && seen == on_the_way.begin()) {
+      std::vector<DeviceId> members = on_the_way;
+      std::sort(members.begin(), members.end());
+      if (!cycles_reported.insert(members).second) continue;
+      std::string names;
+      for (DeviceId m : on_the_way) names += (names.empty() ? "" : ", ") + tree.path(model.devices()[m].node);
+      out.push_back({d.overlay_id,
+                     {"cycle-blocking", Severity::kWarning, tree.path(d.node), "",
+                      "a dependency cycle that nothing relaxes: " + names +
+                          " each wait for the next, so none of them ever probes",
+                      chain}});
+      continue;
+    }
+    std::string why;
+    if (cycle) {
+      why = model.device_label(at) + " waits in a dependency cycle that nothing relaxes";
+    } else if (at == kNoDevice) {
+      why = step.end;
+    } else if (!model.drivers().matches(tree, model.devices()[at].node)) {
+      why = model.device_label(at) + " never binds: no driver matches its compatible (--drivers)";
+    } else {
+      continue;  // the last one may still bind
+    }
     out.push_back({d.overlay_id,
                    {"supplier-never-ready", Severity::kWarning, tree.path(d.node), "",
-                    "the device waits for " + model.device_label(supplier) + ", which never binds: " + why +
-                        "; its probe is deferred forever",
+                    "the device waits for a supplier that never comes: " + why + "; its probe is deferred forever",
                     chain}});
   }
   return out;

@@ -1,8 +1,11 @@
-// Consumers that will wait forever: a device created by an overlay whose device link (one that
-// orders probing, not SYNC_STATE_ONLY) leads to a supplier that never binds, because no driver
-// matches it (--drivers) or because it waits itself, down a chain to such a supplier.
-// Only device links are followed: a fwnode link to a node that never becomes a device (disabled,
-// OF_DECLARE) is not visible here yet.
+// Consumers that will wait forever. A device created by an overlay that has a driver but does not
+// bind waits for something: a device link that orders its probe, a fwnode link to a supplier node
+// without a device yet, or a supplier its driver looks up itself when it probes. Following those
+// waits from device to device ends either
+//  - at a supplier that never binds (no driver in --drivers) or a node that never becomes a
+//    device (disabled, or its parent bound without creating it): supplier-never-ready, or
+//  - back at a device already on the way: a dependency cycle the kernel did not (or, for a
+//    driver's own lookups, could not) relax, where no device ever probes: cycle-blocking.
 #pragma once
 
 #include "core/devices/device_model.h"
@@ -14,7 +17,7 @@ namespace ovl {
 
 struct WaitingConsumer {
   int overlay_id;   // the overlay that created the consumer
-  Finding finding;  // supplier-never-ready; causes: the chain, consumer first
+  Finding finding;  // supplier-never-ready or cycle-blocking; causes: the chain, consumer first
 };
 
 std::vector<WaitingConsumer> find_waiting_consumers(const DeviceModel& model);

@@ -15,6 +15,9 @@ const std::vector<FeatureHistory>& feature_history() {
        "driver core: Set fw_devlink=on by default (v5.13)"},
       {Feature::kDeviceLinkCycleFlag, "devlink-cycle-flag", {{6, 3, 0}, {{6, 1, 53}}},
        "driver core: fw_devlink: Add DL_FLAG_CYCLE support (v6.3)"},
+      {Feature::kFwDevlinkCycleSearch, "fw-devlink-cycle-search", {{6, 3, 0}, {{6, 1, 53}}},
+       "driver core: fw_devlink: Make cycle detection more robust (v6.3, with DL_FLAG_CYCLE; 6.1.192 "
+       "and 6.12.118 have __fw_devlink_relax_cycles())"},
       {Feature::kInferredLinkFlag, "devlink-inferred-flag", {{5, 12, 0}, {}},
        "driver core: Add DL_FLAG_INFERRED (v5.12)"},
       {Feature::kLinkReleaseOnWorkqueue, "devlink-release-workqueue", {{5, 13, 0}, {{5, 10, 42}}},

@@ -61,6 +61,9 @@ enum class Feature {
   // A link relaxed because it closes a cycle carries DL_FLAG_CYCLE (v6.3, with the cycle rework;
   // in 6.1.y since 6.1.53 with the fw_devlink backports).
   kDeviceLinkCycleFlag,
+  // Before linking, fw_devlink searches for a dependency cycle through fwnode links, parent devices
+  // and device links, and relaxes every link on one it finds (v6.3; 6.1.53).
+  kFwDevlinkCycleSearch,
   // fw_devlink marks the links it creates DL_FLAG_INFERRED (v5.12).
   kInferredLinkFlag,
   // dup_and_fixup_symbol_prop() drops a root target's "/" before appending the path below

@@ -3,8 +3,9 @@
 each dir (a scenario's kernel-6.1, kernel-6.12, ...; default: every
 */kernel-*/ next to this script), write
 
-  <run>.of.txt     the kernel's lines that start with "OF:" (the "[ t.tttttt] "
-                   timestamp stripped), in log order, with the initramfs
+  <run>.of.txt     the kernel's lines that start with "OF:", and fw_devlink's
+                   "<node>: Fixed dependency cycle(s) with <node>" lines (the
+                   "[ t.tttttt] " timestamp stripped), in log order, with the initramfs
                    "=== STEP ..." and "=== RESULT ..." lines kept in place.
                    Only lines after "=== ORACLE START" (6.1 prints no OF: line
                    at boot in these runs; 6.12 prints one, "OF: reserved mem:
@@ -22,6 +23,8 @@ provider-consumer.twice.barrier, stack.provider+consumer.top.nobarrier.
 boot-dump.*.log is skipped (it is a full live-tree dump, kept only raw)."""
 import glob, os, re, sys
 
+# fw_devlink's pr_info when it relaxes a dependency cycle (drivers/base/core.c, v6.3+).
+FW_DEVLINK_CYCLE = re.compile(r'^/\S*: Fixed dependency cycle\(s\) with /')
 TS = re.compile(r'^\[\s*\d+\.\d+\] (.*)$')
 
 
@@ -37,7 +40,7 @@ def one(path):
         m = TS.match(line)
         if m:
             msg = m.group(1)
-            if msg.startswith('OF:'):
+            if msg.startswith('OF:') or FW_DEVLINK_CYCLE.search(msg):
                 if started:
                     of.append(msg)
                 else:
