@@ -63,7 +63,8 @@ std::vector<FindingRule> make_rules() {
        "order the links no longer guarantee. Break the cycle (post-init-providers) if the order matters."},
       {"supplier-never-ready", S::kWarning, "A consumer waits for a supplier that never becomes a device",
        "A device the overlay creates waits for a supplier that never binds (no driver in --drivers), for a "
-       "node that never becomes a device (disabled, or left out by its bus), or for a chain of suppliers "
+       "node that never becomes a device (left out by its bus; or disabled: fw_devlink makes no link, but "
+       "the driver's own lookup finds no provider and defers), or for a chain of suppliers "
        "waiting for such a one: it defers its probe forever. The waits are device links, fwnode links to "
        "nodes without a device yet, and suppliers a driver looks up itself when it probes (a fixed "
        "regulator's vin-supply). The finding's causes list the chain."},

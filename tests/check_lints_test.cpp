@@ -246,3 +246,52 @@ TEST_CASE("check: a cycle through a device that does not exist yet blocks before
     CHECK(findings_with(blocked, "cycle-relaxed").empty());
   }
 }
+
+TEST_CASE("check: a consumer of a disabled supplier waits for ever in its driver, though fw_devlink makes no link",
+          "[check][lint]") {
+  const char* const base = R"(/dts-v1/;
+/ {
+	#address-cells = <1>;
+	#size-cells = <1>;
+	soc: soc {
+		compatible = "simple-bus";
+		#address-cells = <1>;
+		#size-cells = <1>;
+		ranges;
+		off_clk: clock-controller@10000 {
+			compatible = "vendor,clkc";
+			reg = <0x10000 0x100>;
+			#clock-cells = <1>;
+			status = "disabled";
+		};
+		on_clk: clock-controller@20000 {
+			compatible = "vendor,clkc";
+			reg = <0x20000 0x100>;
+			#clock-cells = <1>;
+		};
+	};
+};
+)";
+  const char* const overlay = R"(/dts-v1/;
+/plugin/;
+&soc {
+	consumer@2000 {
+		compatible = "vendor,consumer";
+		reg = <0x2000 0x10>;
+		clocks = <&on_clk 0>, <&off_clk 1>;
+	};
+};
+)";
+  std::string drivers = ovl::test::temp_path("lint-disabled-drivers.txt");
+  std::string list = "simple-bus\nvendor,consumer\nvendor,clkc\n";
+  ovl::test::write_bytes(drivers, std::vector<std::uint8_t>(list.begin(), list.end()));
+  auto r = run_command({OVLCHECK_BINARY, "check", "--format", "json", "--drivers", drivers, "--base",
+                        compiled_file("lint-disabled-base.dtb", base),
+                        compiled_file("lint-disabled-consumer.dtbo", overlay)});
+  INFO(r.err);
+  REQUIRE(r.exit_status == 0);
+  auto waiting = findings_with(json::parse(r.out)["cases"][0], "supplier-never-ready");
+  REQUIRE(waiting.size() == 1);  // the enabled clock controller is fine
+  CHECK(waiting[0]["path"] == "/soc/consumer@2000");
+  CHECK(waiting[0]["causes"] == json::array({"clocks -> /soc/clock-controller@10000 (is disabled)"}));
+}

@@ -117,6 +117,7 @@ class DeviceModel {
   const std::vector<DeviceLink>& links() const { return links_; }
   DeviceId device_of(NodeId node) const;
   const DriverSet& drivers() const { return drivers_; }
+  const KernelProfile& profile() const { return profile_; }
   const std::vector<PendingSupplier>& pending_suppliers() const { return pending_suppliers_; }
   // What keeps a device from probing now (nothing when it could probe).
   Device::WaitsFor what_holds_back(DeviceId id) const;

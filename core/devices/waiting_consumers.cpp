@@ -1,5 +1,7 @@
 #include "core/devices/waiting_consumers.h"
 
+#include "core/devices/supplier_bindings.h"
+
 #include <algorithm>
 #include <set>
 
@@ -68,16 +70,53 @@ bool wait_step(const DeviceModel& model, DeviceId id, WaitStep& step) {
   return false;
 }
 
+// The first node at or above `node` that is disabled, or kNoNode.
+NodeId disabled_at_or_above(const DeviceTree& tree, NodeId node) {
+  for (NodeId at = node; at != kNoNode; at = tree.node(at).parent) {
+    if (!is_available(tree, at)) return at;
+  }
+  return kNoNode;
+}
+
+// Suppliers of an overlay's device that are disabled (or sit below a disabled node).
+void find_disabled_suppliers(const DeviceModel& model, DeviceId id, std::vector<WaitingConsumer>& out) {
+  const DeviceTree& tree = model.tree();
+  const Device& d = model.devices()[id];
+  std::vector<Finding> problems;  // bad references are reported by the apply itself
+  for (const SupplierReference& ref : parse_suppliers(tree, d.node, model.profile(), problems)) {
+    if (ref.ignore || ref.consumer != d.node) continue;  // graph endpoints are not looked up in probe
+    NodeId disabled = disabled_at_or_above(tree, ref.supplier);
+    if (disabled == kNoNode) continue;
+    std::string where = disabled == ref.supplier ? "is disabled" : "is below the disabled " + tree.path(disabled);
+    out.push_back({d.overlay_id,
+                   {"supplier-never-ready", Severity::kWarning, tree.path(d.node), "",
+                    "its supplier " + tree.path(ref.supplier) + " (" + ref.property + ") " + where +
+                        ": fw_devlink makes no link to it, but the driver, looking it up when it probes, finds "
+                        "no provider and defers (-EPROBE_DEFER) for ever, unless it takes that supplier as "
+                        "optional",
+                    {ref.property + " -> " + tree.path(ref.supplier) + " (" + where + ")"}}});
+  }
+}
+
 }  // namespace
 
 std::vector<WaitingConsumer> find_waiting_consumers(const DeviceModel& model) {
   std::vector<WaitingConsumer> out;
+  std::set<DeviceId> reported;  // one finding a device: its disabled suppliers say enough
+  for (DeviceId id = 0; id < model.devices().size(); ++id) {
+    const Device& d = model.devices()[id];
+    if (d.overlay_id != 0 && d.registered && model.drivers().matches(model.tree(), d.node)) {
+      std::size_t before = out.size();
+      find_disabled_suppliers(model, id, out);
+      if (out.size() != before) reported.insert(id);
+    }
+  }
   const DeviceTree& tree = model.tree();
   std::set<std::vector<DeviceId>> cycles_reported;
   for (DeviceId id = 0; id < model.devices().size(); ++id) {
     const Device& d = model.devices()[id];
     // A device no driver matches would not bind anyway: it is not waiting for anyone.
-    if (d.overlay_id == 0 || !waits_at_all(model, id)) continue;
+    if (d.overlay_id == 0 || reported.count(id) != 0 || !waits_at_all(model, id)) continue;
     WaitStep step;
     if (!wait_step(model, id, step)) continue;
     std::vector<DeviceId> on_the_way = {id};

@@ -6,6 +6,9 @@
 //    device (disabled, or its parent bound without creating it): supplier-never-ready, or
 //  - back at a device already on the way: a dependency cycle the kernel did not (or, for a
 //    driver's own lookups, could not) relax, where no device ever probes: cycle-blocking.
+// A supplier that is disabled gets no link at all (of_link_to_phandle skips it), so nothing in
+// the model waits for it; the consumer's driver does, when it looks the supplier up in probe and
+// finds no provider (-EPROBE_DEFER): supplier-never-ready too, saying so.
 #pragma once
 
 #include "core/devices/device_model.h"
