@@ -76,12 +76,6 @@ ToolRun run_tool(const std::vector<std::string>& argv, const fs::path& scratch) 
   return run;
 }
 
-// A line that starts with `#include` (cpp), as opposed to dtc's own `/include/`.
-bool uses_cpp_include(const std::string& text) {
-  static const std::regex include_line(R"((^|\n)[ \t]*#[ \t]*include[ \t]*[<"])");
-  return std::regex_search(text, include_line);
-}
-
 Expected<bool> ran_ok(const std::string& file, const std::string& tool, const ToolRun& run) {
   if (!run.started) {
     std::string why = run.spawn_errno == ENOENT ? "not found in PATH" : std::strerror(run.spawn_errno);
@@ -96,6 +90,11 @@ Expected<bool> ran_ok(const std::string& file, const std::string& tool, const To
 }
 
 }  // namespace
+
+bool uses_cpp_include(const std::string& text) {
+  static const std::regex include_line(R"((^|\n)[ \t]*#[ \t]*include[ \t]*[<"])");
+  return std::regex_search(text, include_line);
+}
 
 bool is_source_file(const std::string& file) {
   std::string ext = fs::path(file).extension().string();

@@ -16,6 +16,10 @@ namespace ovl::cli {
 // `.dts` or `.dtso`.
 bool is_source_file(const std::string& file);
 
+// Whether a source needs the C preprocessor: a line that starts with `#include <...>` or
+// `#include "..."` (dtc's own `/include/` does not).
+bool uses_cpp_include(const std::string& text);
+
 // The compiled blob. dtc's and cpp's own messages (file:line) are copied to standard error when
 // they fail; the error then reads "'FILE': dtc failed (exit N)", or says that dtc or cpp is not
 // installed ("'FILE': cannot compile: dtc not found ...").

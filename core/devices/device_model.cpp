@@ -173,12 +173,12 @@ bool DeviceModel::still_waiting(DeviceId id) const {
   return false;
 }
 
-// Whether what `node` provides is registered: the device of the node, or of the nearest ancestor
-// that has one (a provider node without a device of its own is registered by that ancestor's
-// driver), is bound.
+// Whether what `node` provides is registered: its own device is bound, or, for a node without
+// `compatible` (a PMIC's regulator subnode, say), the nearest ancestor device whose driver
+// registers it.
 bool DeviceModel::provider_registered(NodeId node) const {
   DeviceId dev = device_of(node);
-  if (dev == kNoDevice) dev = nearest_ancestor_device(node);
+  if (dev == kNoDevice && tree_.node(node).properties.find("compatible") == nullptr) dev = nearest_ancestor_device(node);
   return dev != kNoDevice && devices_[dev].bound;
 }
 

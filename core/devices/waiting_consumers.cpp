@@ -56,7 +56,8 @@ bool wait_step(const DeviceModel& model, DeviceId id, WaitStep& step) {
       NodeId supplier = static_cast<NodeId>(w.index);
       std::string what = tree.path(model.devices()[id].node) + ": its driver looks up " + tree.path(supplier) +
                          " when it probes and defers until that is registered";
-      DeviceId dev = device_or_parent(supplier);
+      DeviceId dev = tree.node(supplier).properties.find("compatible") != nullptr ? model.device_of(supplier)
+                                                                                  : device_or_parent(supplier);
       if (dev != kNoDevice && !model.devices()[dev].bound) {
         step = {dev, what, ""};
       } else {

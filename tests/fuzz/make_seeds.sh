@@ -81,6 +81,19 @@ for o in "" 1 2,1 "3+1,2" "1+2+3" 0 "1,,2" 9; do text "\\x01\\x03$o"; done
 for f in "$repo"/testdata/lifecycle/DRIVERS*.txt; do { printf '\x02'; cat "$f"; } >"$work/seed"; \
   mv "$work/seed" "$out/text_inputs/$(sha1sum "$work/seed" | cut -c1-16)"; done
 text '\x02fixed-clock\n# comment\n  simple-bus  \r\n\tgpio-leds # trailing\n'
+# manifests (\x03, then \x00 for a .json name, \x01 for .txt): the repository's, and small ones
+# in both formats with stacks, kernels and comments.
+for f in "$repo"/testdata/ci/manifest.txt; do { printf '\x03\x01'; cat "$f"; } >"$work/seed"; \
+  mv "$work/seed" "$out/text_inputs/$(sha1sum "$work/seed" | cut -c1-16)"; done
+text '\x03\x00[{"base": "b.dtb", "overlays": ["a.dtbo", "c.dts"], "kernels": ["6.1", "6.12"], "name": "x"}]'
+text '\x03\x00{"cases": [{"base": "live", "overlays": []}, {"base": "sub/b.dtb", "overlay": ["o.dtbo"]}]}'
+text '\x03\x01b.dtb a.dtbo c.dtbo kernel=6.1,6.12 # stack\n\n# only a comment\nlive-tree x.dtso\n'
+# .dts sources (\x04): the small ones of testdata/, and one that needs cpp.
+while IFS= read -r -d '' f; do
+  if small "$f" 4000; then { printf '\x04'; cat "$f"; } >"$work/seed"; \
+    mv "$work/seed" "$out/text_inputs/$(sha1sum "$work/seed" | cut -c1-16)"; fi
+done < <(find "$repo/testdata/links" "$repo/testdata/lifecycle/v-cycles" -name '*.dts' ! -name 'oracle-base.dts' -print0)
+text '\x04#include <dt-bindings/gpio/gpio.h>\n/dts-v1/;\n/ { };\n'
 # 5. Raspberry Pi overlays with their parameters: every case of testdata/rpi/cases.txt (the
 #    overlay blob, then the parameters as on a config.txt line, comma-separated).
 while read -r case overlay params; do
