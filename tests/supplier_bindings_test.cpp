@@ -58,7 +58,7 @@ using Paths = std::vector<std::string>;
 
 }  // namespace
 
-TEST_CASE("clocks: phandle plus #clock-cells arguments", "[bindings]") {
+TEST_CASE("clocks: each phandle is a supplier, its #clock-cells arguments skipped, none after an empty slot", "[bindings]") {
   const DeviceTree tree = load(R"(/dts-v1/;
 / {
 	clk_a: clock-a { #clock-cells = <1>; };
@@ -138,7 +138,7 @@ TEST_CASE("gpio/gpios: parsed from 5.12, skipped on gpio-hog nodes", "[bindings]
   CHECK(parse(tree, "/consumer", "gpios", kernel(5, 10)).references.empty());
 }
 
-TEST_CASE("pinctrl-0 to pinctrl-8 only", "[bindings]") {
+TEST_CASE("pinctrl-0 to pinctrl-8 name suppliers, pinctrl-9 does not", "[bindings]") {
   const DeviceTree tree = load(R"(/dts-v1/;
 / {
 	pinctrl {
@@ -159,7 +159,7 @@ TEST_CASE("pinctrl-0 to pinctrl-8 only", "[bindings]") {
   CHECK(parse(tree, "/consumer", "pinctrl-9", kernel(6, 1)).references.empty());
 }
 
-TEST_CASE("interrupts: the interrupt parent inherited from an ancestor", "[bindings]") {
+TEST_CASE("interrupts: the supplier is the interrupt parent inherited from an ancestor, once per specifier, from 5.12", "[bindings]") {
   const DeviceTree tree = load(R"(/dts-v1/;
 / {
 	interrupt-parent = <&intc>;
@@ -182,7 +182,7 @@ TEST_CASE("interrupts: the interrupt parent inherited from an ancestor", "[bindi
   CHECK(parse(tree, "/soc/device", "interrupts", kernel(5, 10)).references.empty());
 }
 
-TEST_CASE("interrupts-extended: phandle plus the controller's #interrupt-cells", "[bindings]") {
+TEST_CASE("interrupts-extended: each phandle is a supplier, its controller's #interrupt-cells skipped", "[bindings]") {
   const DeviceTree tree = load(R"(/dts-v1/;
 / {
 	intc_a: intc-a { interrupt-controller; #interrupt-cells = <1>; };
@@ -226,7 +226,7 @@ const char* const kGraphDts = R"(/dts-v1/;
 
 }  // namespace
 
-TEST_CASE("remote-endpoint: consumer and supplier redirection by version", "[bindings]") {
+TEST_CASE("remote-endpoint: before 6.8 the supplier is the remote endpoint and the consumer the nearest compatible node, from 6.8 both are port parents", "[bindings]") {
   const DeviceTree tree = load(kGraphDts);
   const std::string endpoint = "/soc/bridge/ports/port@1/endpoint";
 
@@ -421,7 +421,7 @@ TEST_CASE("iommu-map: the phandle is cell 4*i+1 of each entry", "[bindings]") {
   CHECK(parse(tree, "/pcie", "iommu-map", kernel(6, 1)).references.empty());  // optional
 }
 
-TEST_CASE("interrupt-map (6.10) and interrupts through a nexus", "[bindings]") {
+TEST_CASE("interrupt-map: each entry's parent is a supplier from 6.10, and interrupts through a nexus link the nexus", "[bindings]") {
   const DeviceTree tree = load(R"(/dts-v1/;
 / {
 	intc_a: intc-a { interrupt-controller; #interrupt-cells = <1>; };
