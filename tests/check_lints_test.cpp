@@ -135,13 +135,15 @@ TEST_CASE("lints: an overlay for another board is a board-compatible-mismatch wa
   CHECK(findings_with(check_json({compiled_file("lint-provider.dtbo", kProvider)}), "board-compatible-mismatch").empty());
 }
 
-TEST_CASE("lints: a consumer whose supplier has no driver waits forever", "[cli][check][lints]") {
-  // The base's clock controller has no driver in the list; the overlay's consumer does.
-  const char* base = R"(/dts-v1/;
+// The one case of `check --format json` on a base and an overlay blob with `drivers` (a
+// --drivers file's text); the run must pass --fail-on error.
+namespace {
+// A bus with two clock controllers, the second one disabled.
+const char* const kClockControllers = R"(/dts-v1/;
 / {
 	#address-cells = <1>;
 	#size-cells = <1>;
-	soc {
+	soc: soc {
 		compatible = "simple-bus";
 		#address-cells = <1>;
 		#size-cells = <1>;
@@ -151,9 +153,29 @@ TEST_CASE("lints: a consumer whose supplier has no driver waits forever", "[cli]
 			reg = <0x10000 0x1000>;
 			#clock-cells = <1>;
 		};
+		off_clk: clock-controller@30000 {
+			compatible = "vendor,clkc";
+			reg = <0x30000 0x1000>;
+			#clock-cells = <1>;
+			status = "disabled";
+		};
 	};
 };
 )";
+
+json check_with_drivers(const std::string& base_file, const std::string& overlay_file, const std::string& drivers) {
+  std::string list = ovl::test::temp_path("lint-drivers.txt");
+  ovl::test::write_bytes(list, std::vector<std::uint8_t>(drivers.begin(), drivers.end()));
+  auto r = run_command({OVLCHECK_BINARY, "check", "--format", "json", "--drivers", list, "--base", base_file,
+                        overlay_file});
+  INFO(r.err);
+  REQUIRE(r.exit_status == 0);  // warnings at most
+  return json::parse(r.out)["cases"][0];
+}
+}  // namespace
+
+TEST_CASE("lints: a consumer whose supplier has no driver waits forever", "[cli][check][lints]") {
+  // The base's clock controller has no driver in the list; the overlay's consumer does.
   const char* overlay = R"(/dts-v1/;
 /plugin/;
 &{/soc} {
@@ -164,33 +186,25 @@ TEST_CASE("lints: a consumer whose supplier has no driver waits forever", "[cli]
 	};
 };
 )";
-  std::string drivers = ovl::test::temp_path("lint-drivers.txt");
-  std::string list = "simple-bus\nvendor,consumer\n";
-  ovl::test::write_bytes(drivers, std::vector<std::uint8_t>(list.begin(), list.end()));
-  std::string base_file = compiled_file("lint-wait-base.dtb", base);
+  std::string base_file = compiled_file("lint-clocks-base.dtb", kClockControllers);
   std::string overlay_file = compiled_file("lint-wait-consumer.dtbo", overlay);
-  auto run = [&](const std::string& drivers_option) {
-    auto r = run_command({OVLCHECK_BINARY, "check", "--format", "json", "--drivers", drivers_option, "--base", base_file,
-                          overlay_file});
-    INFO(r.err);
-    REQUIRE(r.exit_status == 0);  // a warning: --fail-on error passes
-    return json::parse(r.out)["cases"][0];
-  };
-  auto waiting = findings_with(run(drivers), "supplier-never-ready");
+  auto waiting = findings_with(check_with_drivers(base_file, overlay_file, "simple-bus\nvendor,consumer\n"),
+                               "supplier-never-ready");
   REQUIRE(waiting.size() == 1);
   CHECK(waiting[0]["path"] == "/soc/consumer@2000");
   CHECK(waiting[0]["overlay"] == overlay_file);
   CHECK(waiting[0]["severity"] == "warning");
   CHECK(waiting[0]["causes"] == json::array({"device link /soc/consumer@2000 -> /soc/clock-controller@10000 (clocks)"}));
   // With a driver for the clock controller the consumer probes.
-  std::string all = "simple-bus\nvendor,consumer\nvendor,clkc\n";
-  ovl::test::write_bytes(drivers, std::vector<std::uint8_t>(all.begin(), all.end()));
-  CHECK(findings_with(run(drivers), "supplier-never-ready").empty());
+  CHECK(findings_with(check_with_drivers(base_file, overlay_file, "simple-bus\nvendor,consumer\nvendor,clkc\n"),
+                      "supplier-never-ready")
+            .empty());
 }
 
 // Dependency cycles, on the scenarios recorded on Debian's 6.12.118 (testdata/lifecycle/v-cycles,
 // the buses kernel's driver list). What must come out is what the kernel did there, and for a
 // kernel without the v6.3 cycle search what its fw_devlink_create_devlink() does (docs of §1.5).
+namespace {
 json cycle_case(const std::string& overlay, const std::string& kernel) {
   // --fail-on never: kernels before the 2024 barrier also report the removal's leaks as errors.
   auto r = run_command({OVLCHECK_BINARY, "check", "--format", "json", "--fail-on", "never", "--kernel", kernel, "--drivers",
@@ -201,6 +215,7 @@ json cycle_case(const std::string& overlay, const std::string& kernel) {
   REQUIRE(r.exit_status == 0);
   return json::parse(r.out)["cases"][0];
 }
+}  // namespace
 
 TEST_CASE("check: two fixed regulators that supply each other are a blocking cycle, though fw_devlink relaxes it",
           "[check][lint]") {
@@ -258,49 +273,21 @@ TEST_CASE("check: a cycle through a device that does not exist yet blocks before
 
 TEST_CASE("check: a consumer of a disabled supplier waits for ever in its driver, though fw_devlink makes no link",
           "[check][lint]") {
-  const char* const base = R"(/dts-v1/;
-/ {
-	#address-cells = <1>;
-	#size-cells = <1>;
-	soc: soc {
-		compatible = "simple-bus";
-		#address-cells = <1>;
-		#size-cells = <1>;
-		ranges;
-		off_clk: clock-controller@10000 {
-			compatible = "vendor,clkc";
-			reg = <0x10000 0x100>;
-			#clock-cells = <1>;
-			status = "disabled";
-		};
-		on_clk: clock-controller@20000 {
-			compatible = "vendor,clkc";
-			reg = <0x20000 0x100>;
-			#clock-cells = <1>;
-		};
-	};
-};
-)";
   const char* const overlay = R"(/dts-v1/;
 /plugin/;
 &soc {
 	consumer@2000 {
 		compatible = "vendor,consumer";
 		reg = <0x2000 0x10>;
-		clocks = <&on_clk 0>, <&off_clk 1>;
+		clocks = <&clkc 0>, <&off_clk 1>;
 	};
 };
 )";
-  std::string drivers = ovl::test::temp_path("lint-disabled-drivers.txt");
-  std::string list = "simple-bus\nvendor,consumer\nvendor,clkc\n";
-  ovl::test::write_bytes(drivers, std::vector<std::uint8_t>(list.begin(), list.end()));
-  auto r = run_command({OVLCHECK_BINARY, "check", "--format", "json", "--drivers", drivers, "--base",
-                        compiled_file("lint-disabled-base.dtb", base),
-                        compiled_file("lint-disabled-consumer.dtbo", overlay)});
-  INFO(r.err);
-  REQUIRE(r.exit_status == 0);
-  auto waiting = findings_with(json::parse(r.out)["cases"][0], "supplier-never-ready");
+  auto waiting = findings_with(check_with_drivers(compiled_file("lint-clocks-base.dtb", kClockControllers),
+                                                  compiled_file("lint-disabled-consumer.dtbo", overlay),
+                                                  "simple-bus\nvendor,consumer\nvendor,clkc\n"),
+                               "supplier-never-ready");
   REQUIRE(waiting.size() == 1);  // the enabled clock controller is fine
   CHECK(waiting[0]["path"] == "/soc/consumer@2000");
-  CHECK(waiting[0]["causes"] == json::array({"clocks -> /soc/clock-controller@10000 (is disabled)"}));
+  CHECK(waiting[0]["causes"] == json::array({"clocks -> /soc/clock-controller@30000 (is disabled)"}));
 }
