@@ -64,20 +64,20 @@ const std::vector<NamedException>& named_exceptions() {
        "TIMER_OF_DECLARE (arm,armv8-timer) does not mark its node OF_POPULATED, so the kernel also "
        "makes /timer a platform device (no driver binds); the model takes every OF_DECLARE node as "
        "deviceless (core/devices/kernel_drivers.cpp kEarlyProviders)",
-       {{"kernel-6.1", 166}, {"kernel-6.12", 208}}},
+       {{"kernel-6.1", 190}, {"kernel-6.12", 208}}},
       {"reg-dummy",
        "the regulator core registers its own platform device reg-dummy (not from the device tree) "
        "in kernels with regulators (the `buses` configuration); nothing in the model stands for it",
-       {{"kernel-6.1", 76}, {"kernel-6.12", 100}}},
+       {{"kernel-6.1", 100}, {"kernel-6.12", 100}}},
       {"psci-not-bound",
        "arm,psci is in the driver list (psci_dt_init's OF match table, used at boot) but no "
        "platform driver binds /psci; the model binds it",
-       {{"kernel-6.1", 166}, {"kernel-6.12", 208}}},
+       {{"kernel-6.1", 190}, {"kernel-6.12", 208}}},
       {"simple-bus-not-first-compatible",
        "simple-pm-bus returns -ENODEV for a node whose first compatible is not its match "
        "(QEMU's /platform-bus@c000000 is \"qemu,platform\", \"simple-bus\"), so it stays unbound; the "
        "model binds it",
-       {{"kernel-6.1", 166}, {"kernel-6.12", 208}}},
+       {{"kernel-6.1", 190}, {"kernel-6.12", 208}}},
       {"amba-bound-by-primecell-entry",
        "the driver lists hold \"arm,primecell\" (the AMBA bus's own match, not a driver), so the model "
        "binds every AMBA device; the kernel binds one only when a driver for its peripheral id is "
@@ -88,20 +88,20 @@ const std::vector<NamedException>& named_exceptions() {
        "got when it registered (0-0050, spi0.1), numbers handed out in registration order; the model "
        "does not number buses, so a link end on an i2c/spi client is compared by address or chip "
        "select only",
-       {{"kernel-6.1", 8}, {"kernel-6.12", 16}}},
+       {{"kernel-6.1", 16}, {"kernel-6.12", 16}}},
       {"driver-names",
        "the model knows whether a driver binds, not the driver's name: `bound X -> NAME` is "
        "compared as `bound X`",
-       {{"kernel-6.1", 142}, {"kernel-6.12", 176}}},
+       {{"kernel-6.1", 166}, {"kernel-6.12", 176}}},
       {"property-values",
        "values are compared after the applies when every overlay applied (ovlcheck's `apply -o` "
        "tree gives them); after a refused apply or a removal that leaves an overlay applied no report "
        "gives the live tree's values, so those `+P/-P PATH = HEX` lines are compared as `+P/-P PATH`",
-       {{"kernel-6.1", 52}, {"kernel-6.12", 68}}},
+       {{"kernel-6.1", 64}, {"kernel-6.12", 68}}},
       {"bound-after-recreate",
        "a device a removal creates again (a status change reverted) is reported without whether a "
        "driver binds it then, so its `bound` line and its links' status are left out",
-       {{"kernel-6.1", 6}, {"kernel-6.12", 8}}},
+       {{"kernel-6.1", 8}, {"kernel-6.12", 8}}},
   };
   return list;
 }
