@@ -310,3 +310,83 @@ TEST_CASE("links corpus: beagleplay OV5640 overlay: xclk platform device, camera
   // set may hold neither; the apply's list of created links holds at least this one.
   CHECK(has_link(links, camera_path, csi_device, "remote-endpoint"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Four more Debian pairs whose links were worked out by hand from the overlay's source (dtc -I dtb
+// -O dts) and the supplier table of kernel-model-devlink.md §2, before ovlcheck was run on them:
+// a node the overlay adds (or a base node it enables) becomes a platform device, and each of its
+// supplier properties links it to the device of the node the phandle names (a pin group node
+// added below a pin controller has no device: the pin controller's device stands for it, §1.7).
+// Nodes are named by the base's labels (read from its __symbols__, an independent record of what
+// they are) or by the path the overlay gives them.
+
+namespace {
+
+struct ExpectedLink {
+  std::string consumer;  // "&label" (the base's __symbols__) or a path
+  std::string supplier;
+  std::string property;
+};
+
+// "&label/rest" -> the label's path from the base's __symbols__, then "/rest".
+std::string base_symbol(const DeviceTree& base, const std::string& name) {
+  if (name.empty() || name[0] != '&') return name;
+  std::size_t slash = name.find('/');
+  std::string label = name.substr(1, slash == std::string::npos ? std::string::npos : slash - 1);
+  NodeId symbols = base.find_by_path("/__symbols__");
+  REQUIRE(symbols != kNoNode);
+  const Property* p = base.node(symbols).properties.find(label);
+  REQUIRE(p != nullptr);
+  return std::string(p->as_string()) + (slash == std::string::npos ? "" : name.substr(slash));
+}
+
+}  // namespace
+
+TEST_CASE("links corpus: four Debian overlays link their new devices to the suppliers their sources name",
+          "[links][corpus]") {
+  const std::vector<std::pair<std::string, std::vector<ExpectedLink>>> cases = {
+      // gpio-fan under / : gpios = <&main_gpio0 ...>, pinctrl-0 = a pin group added to main_pmx0.
+      {"ti/k3-am625-phyboard-lyra-gpio-fan",
+       {{"/gpio-fan", "&main_gpio0", "gpios"}, {"/gpio-fan", "&main_pmx0", "pinctrl-0"}}},
+      {"ti/k3-am642-phyboard-electra-gpio-fan",
+       {{"/gpio-fan", "&main_gpio0", "gpios"}, {"/gpio-fan", "&main_pmx0", "pinctrl-0"}}},
+      // A camera added to the base's i2c0 (an i2c client): clocks = a fixed clock and three
+      // *-supply = fixed regulators, all added under / by the same overlay; enable-gpios and
+      // reset-gpios = <&pinctrl ...> (the RZ/G2L pin controller is also the gpio controller).
+      {"renesas/r9a07g043u11-smarc-cru-csi-ov5645",
+       {{"&i2c0/camera@3c", "/osc25250-clk", "clocks"},
+        {"&i2c0/camera@3c", "/1p8v", "vdddo-supply"},
+        {"&i2c0/camera@3c", "/2p8v", "vdda-supply"},
+        {"&i2c0/camera@3c", "/1p5v", "vddd-supply"},
+        {"&i2c0/camera@3c", "&pinctrl", "enable-gpios"}}},
+      // A disabled base UART enabled with a new pinctrl-0: its device appears, with the link.
+      {"renesas/r9a07g043u11-smarc-pmod", {{"&sci0", "&pinctrl", "pinctrl-0"}}},
+  };
+  const json manifest = load_manifest();
+  for (const auto& [name, expected] : cases) {
+    INFO("case " << name);
+    const json* entry = nullptr;
+    for (const json& c : manifest) {
+      if (c.at("name") == name) entry = &c;
+    }
+    REQUIRE(entry != nullptr);
+    const std::string base = corpus_file(entry->at("base"));
+    auto base_blob = ovl::fdt::load_blob_file(base);
+    REQUIRE(base_blob);
+    std::vector<std::string> argv = {OVLCHECK_BINARY, "apply", "--json", "--base", base};
+    for (const std::string& o : case_overlays(*entry)) argv.push_back(o);
+    CommandResult r = run_command(argv);
+    INFO(r.err);
+    REQUIRE(r.exit_status == 0);
+    const json overlay = json::parse(r.out).at("overlays").at(0);
+    INFO("links created by the apply:\n" << dump_links(overlay.at("links")));
+    for (const ExpectedLink& e : expected) {
+      const std::string consumer = base_symbol(base_blob->tree, e.consumer);
+      const std::string supplier = base_symbol(base_blob->tree, e.supplier);
+      INFO(consumer << " -> " << supplier << " (" << e.property << ")");
+      CHECK((has_device_event(overlay.at("devices"), consumer, "platform") ||
+             has_device_event(overlay.at("devices"), consumer, "i2c")));
+      CHECK(has_link(overlay.at("links"), consumer, supplier, e.property));
+    }
+  }
+}
