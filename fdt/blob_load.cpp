@@ -364,6 +364,14 @@ Expected<LoadedBlob> load_blob_bytes(const std::string& label, std::vector<std::
   }
   const void* fdt = bytes.data();  // vector storage is suitably aligned for libfdt
   if (int err = fdt_check_header(fdt); err != 0) return failure(label, header_problem(fdt, err));
+  // libfdt reads versions from 2, but before version 16 a node's name is its full path, and
+  // fdt_check_full() (libfdt 1.6.1) dereferences a null name when the root's lacks a slash (a
+  // fuzz finding, testdata/fuzz/apply/version-2-root-name). dtc has written version 17 since 2007.
+  if (fdt_version(fdt) < 16) {
+    return failure(label, "unsupported version " + std::to_string(fdt_version(fdt)) +
+                              ": before version 16 node names are full paths, which ovlcheck does not read "
+                              "(dtc writes version 17)");
+  }
   if (int n = fdt_num_mem_rsv(fdt); n < 0) {
     return failure(label, with_code(
         "memory reservation map has no terminating entry inside the blob", n));

@@ -349,6 +349,14 @@ TEST_CASE("bad input is refused with the file and the cause named", "[fdt]") {
     CHECK_THAT(message, Catch::EndsWith("(FDT_ERR_BADVERSION)"));
   }
 
+  SECTION("a version before 16: node names are full paths") {
+    Bytes bad = good;
+    put32(bad, kVersion, 2);
+    put32(bad, kVersion + 4, 2);  // last compatible version
+    std::string message = refusal("version-2.dtb", bad);
+    CHECK_THAT(message, Catch::Contains("unsupported version 2: before version 16 node names are full paths"));
+  }
+
   SECTION("garbled token in the structure block") {
     // The root's FDT_BEGIN_NODE and empty name take 8 bytes; the next token is its first FDT_PROP.
     Bytes bad = good;

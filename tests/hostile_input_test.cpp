@@ -61,20 +61,43 @@ TEST_CASE("a --drivers line with a CR before its bus word is read as compatible 
 // testdata/fuzz/apply/overlay-node-name-with-slash: the fuzzer's input is a base blob and an
 // overlay blob laid end to end. The overlay names a node "partition@180000/"; a blob may, and the
 // kernel attaches such a node as it is. ovlcheck applies it and lists it; nothing breaks.
-TEST_CASE("an overlay node whose name holds a slash is applied and listed as it is", "[hostile][cli]") {
-  const std::string input = ovl::test::read_text(source_file("testdata/fuzz/apply/overlay-node-name-with-slash"));
+namespace {
+
+// The first two blobs of an apply fuzz input (blobs laid end to end, each as long as its header's
+// totalsize), written to files: base, then overlay.
+std::pair<std::string, std::string> base_and_overlay(const std::string& fuzz_file, const std::string& name) {
+  const std::string input = ovl::test::read_text(source_file(fuzz_file));
   auto total = [&](std::size_t at) {
     std::uint32_t size = 0;
     for (std::size_t i = 0; i < 4; ++i) size = (size << 8) | static_cast<std::uint8_t>(input.at(at + 4 + i));
     return static_cast<std::size_t>(size);
   };
   const std::size_t base_size = total(0);
-  const std::string base = ovl::test::temp_path("slash-name-base.dtb");
-  const std::string overlay = ovl::test::temp_path("slash-name-overlay.dtbo");
+  const std::string base = ovl::test::temp_path(name + "-base.dtb");
+  const std::string overlay = ovl::test::temp_path(name + "-overlay.dtbo");
   ovl::test::write_text(base, input.substr(0, base_size));
   ovl::test::write_text(overlay, input.substr(base_size, total(base_size)));
+  return {base, overlay};
+}
+
+}  // namespace
+
+TEST_CASE("an overlay node whose name holds a slash is applied and listed as it is", "[hostile][cli]") {
+  const auto [base, overlay] = base_and_overlay("testdata/fuzz/apply/overlay-node-name-with-slash", "slash-name");
   ovl::test::CommandResult r = ovl::test::run_command({OVLCHECK_BINARY, "apply", "--base", base, overlay});
   INFO(r.err);
   CHECK(r.exit_status == 0);
   CHECK(r.out.find("\n  + /soc/spi@1100a000/flash@0/partitions/partition@180000/\n") != std::string::npos);
+}
+
+// testdata/fuzz/apply/version-2-root-name (and lifecycle/version-2-overlay): a version 2 blob
+// whose root node's name has no slash crashed libfdt 1.6.1's fdt_check_full() (a null name). Blobs
+// older than version 16 are refused before it runs.
+TEST_CASE("a blob older than version 16 cannot be read: exit 2, one line, no crash", "[hostile][cli]") {
+  const auto [base, overlay] = base_and_overlay("testdata/fuzz/apply/version-2-root-name", "version-2");
+  ovl::test::CommandResult r = ovl::test::run_command({OVLCHECK_BINARY, "apply", "--base", base, overlay});
+  CHECK(r.exit_status == 2);
+  CHECK(r.out.empty());
+  CHECK(r.err == "ovlcheck: error: '" + base + "': unsupported version 2: before version 16 node names are full "
+                 "paths, which ovlcheck does not read (dtc writes version 17)\n");
 }
