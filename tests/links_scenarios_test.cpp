@@ -195,7 +195,8 @@ TEST_CASE("links: pwms is a supplier binding from 5.15, not on 5.10", "[links][s
 
 TEST_CASE("links: a disabled supplier gets no link", "[links][scenario]") { run_scenario("disabled-supplier"); }
 
-TEST_CASE("links: a supplier without a device under a non-bus parent", "[links][scenario]") {
+TEST_CASE("links: a supplier without a device links its consumer to a bound parent device from 6.3, never under a plain node",
+          "[links][scenario]") {
   run_scenario("supplier-without-device");
 }
 
