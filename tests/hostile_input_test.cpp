@@ -101,3 +101,13 @@ TEST_CASE("a blob older than version 16 cannot be read: exit 2, one line, no cra
   CHECK(r.err == "ovlcheck: error: '" + base + "': unsupported version 2: before version 16 node names are full "
                  "paths, which ovlcheck does not read (dtc writes version 17)\n");
 }
+
+// testdata/fuzz/apply/overlay-node-name-with-colon: an overlay node named "partition@c:0000" is
+// attached as it is; only a path lookup cannot reach it (a ':' starts the options).
+TEST_CASE("an overlay node whose name holds a colon is applied and listed as it is", "[hostile][cli]") {
+  const auto [base, overlay] = base_and_overlay("testdata/fuzz/apply/overlay-node-name-with-colon", "colon-name");
+  ovl::test::CommandResult r = ovl::test::run_command({OVLCHECK_BINARY, "apply", "--base", base, overlay});
+  INFO(r.err);
+  CHECK(r.exit_status == 0);
+  CHECK(r.out.find("\n  + /soc/spi@1100a000/flash@0/partitions/partition@c:0000\n") != std::string::npos);
+}

@@ -28,7 +28,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   bool path_cannot_name_it = false;
   for (NodeId id = 1; id < overlay->tree.node_count(); ++id) {
     const std::string& name = overlay->tree.node(id).full_name;
-    if (name.empty() || name.find('/') != std::string::npos) path_cannot_name_it = true;
+    // A path stops at its first ':' (the rest is options, as for of_find_node_by_path).
+    if (name.empty() || name.find_first_of("/:") != std::string::npos) path_cannot_name_it = true;
   }
   OverlaySession session(std::move(base->tree), fuzz::profile_from(input.choice(0)),
                          fuzz::drivers_from(input.choice(1)));
@@ -39,8 +40,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (outcome.applied) {
     OVL_FUZZ_CHECK(outcome.result == 0 && outcome.id > 0, "applied without result 0 and an id");
     for (const std::string& path : outcome.changeset.nodes_added) {
-      // A blob may name a node "" or "a/b"; the kernel attaches it, but no path lookup (the
-      // kernel's included) can walk to it (testdata/fuzz/apply/overlay-node-name-with-slash).
+      // A blob may name a node "", "a/b" or "a:b"; the kernel attaches it, but no path lookup
+      // (the kernel's included) can walk to it (testdata/fuzz/apply/overlay-node-name-with-slash,
+      // overlay-node-name-with-colon).
       if (path_cannot_name_it) break;
       OVL_FUZZ_CHECK(session.live().find_by_path(path) != kNoNode, "an added node is not in the live tree: " + path);
     }
