@@ -111,3 +111,31 @@ TEST_CASE("an overlay node whose name holds a colon is applied and listed as it 
   CHECK(r.exit_status == 0);
   CHECK(r.out.find("\n  + /soc/spi@1100a000/flash@0/partitions/partition@c:0000\n") != std::string::npos);
 }
+
+// testdata/fuzz/lifecycle/empty-status-value: an empty `status` was read through strnlen(nullptr)
+// (undefined behaviour, caught by UBSan in the sanitizer build). The kernel's
+// of_device_is_available() takes an empty status as not "okay": the node is disabled.
+TEST_CASE("a node with an empty status is disabled, as in the kernel, and reading it is defined", "[hostile][cli]") {
+  const std::string base = ovl::test::compiled_file("empty-status-base.dtb", R"(/dts-v1/;
+/ {
+	off-device {
+		compatible = "vendor,device";
+		status;
+	};
+	on-device {
+		compatible = "vendor,device";
+	};
+};
+)");
+  const std::string overlay = ovl::test::compiled_file("empty-status-overlay.dtbo", R"(/dts-v1/;
+/plugin/;
+&{/on-device} {
+	clock-frequency = <1>;
+};
+)");
+  ovl::test::CommandResult r = ovl::test::run_command({OVLCHECK_BINARY, "links", "--base", base, "--json", overlay});
+  INFO(r.err);
+  REQUIRE(r.exit_status == 0);
+  CHECK(r.out.find("\"/on-device\"") != std::string::npos);
+  CHECK(r.out.find("\"/off-device\"") == std::string::npos);
+}

@@ -7,6 +7,7 @@
 namespace ovl {
 
 std::string_view Property::as_string() const {
+  if (value.empty()) return {};  // an empty value may have no storage: strnlen must not see null
   const char* data = reinterpret_cast<const char*>(value.data());
   return std::string_view(data, strnlen(data, value.size()));
 }
